@@ -1,0 +1,36 @@
+/**
+ * Cleanup on every exit path: normal return, an error, Ctrl-C or SIGTERM. Each command registers
+ * what it started; a signal runs the registered cleanups once, then exits with 128 + signal.
+ */
+type Cleanup = () => Promise<void>;
+
+const cleanups = new Set<Cleanup>();
+let signalled = false;
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+export function onCleanup(cleanup: Cleanup): () => void {
+  cleanups.add(cleanup);
+  installSignalHandlers();
+  return () => cleanups.delete(cleanup);
+}
+
+export async function runCleanups(): Promise<void> {
+  const pending = [...cleanups];
+  cleanups.clear();
+  await Promise.all(pending.map((cleanup) => cleanup().catch(() => undefined)));
+}
+
+let installed = false;
+function installSignalHandlers(): void {
+  if (installed) return;
+  installed = true;
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+    process.on(signal, () => {
+      if (signalled) return; // a second Ctrl-C while cleaning up is ignored; cleanup is quick
+      signalled = true;
+      process.stderr.write(`\n[harness] ${signal}: stopping what the harness started\n`);
+      void runCleanups().finally(() => process.exit(code));
+    });
+  }
+}

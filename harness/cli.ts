@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/**
+ * temporal-tls-harness: prove a Temporal connection setup against a real server, and name the
+ * cause when it fails. Each command lives in harness/commands/; this file only wires them up.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerMatrixCommand } from './commands/matrix';
+import { HarnessError } from './errors';
+import { runCleanups } from './cleanup';
+
+export function buildProgram(): Command {
+  const program = new Command('temporal-tls-harness')
+    .description('End-to-end checks of Temporal TLS, mTLS, namespace and encryption setups against a real Temporal server.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerMatrixCommand(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    // Known problems are one line with what to do; anything else is a bug and keeps its stack.
+    process.stderr.write(error instanceof HarnessError ? `error: ${error.message}\n` : `${(error as Error).stack}\n`);
+    return 1;
+  } finally {
+    await runCleanups();
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv).then((code) => process.exit(code));
+}

@@ -1,0 +1,118 @@
+/**
+ * Every cause the harness can name, with the one-line explanation and the one-line fix shown
+ * beside a failing cell. The classifier (classify.ts) maps error texts to these codes.
+ */
+export const DIAGNOSES = {
+  SERVER_CA_UNTRUSTED: {
+    explanation: 'The server certificate does not chain to any CA this client trusts.',
+    fix: 'Set tls.serverRootCACertificate to the CA that issued the server certificate.',
+  },
+  SERVER_NAME_MISMATCH: {
+    explanation: 'The server certificate does not name the host the client dialled (or its serverNameOverride).',
+    fix: 'Dial a name in the certificate SANs, or set tls.serverNameOverride to one of them.',
+  },
+  SERVER_NAME_INVALID: {
+    explanation: 'The server name is not a valid DNS name (for example it contains a port).',
+    fix: 'Set tls.serverNameOverride to a bare host name, without scheme or port.',
+  },
+  SERVER_CERT_EXPIRED: {
+    explanation: 'The server certificate has expired.',
+    fix: 'Renew the server certificate and restart the server with it.',
+  },
+  SERVER_CERT_NOT_YET_VALID: {
+    explanation: 'The server certificate is not valid yet (notBefore is in the future, or a clock is wrong).',
+    fix: 'Issue the certificate with a notBefore in the past, or fix the clock of the machine that signed it.',
+  },
+  SERVER_CERT_NO_SAN: {
+    explanation: 'The server certificate names its host only in the CN; rustls (the worker) requires a subjectAltName.',
+    fix: 'Reissue the server certificate with subjectAltName DNS/IP entries for every name clients dial.',
+  },
+  CERT_V1_UNSUPPORTED: {
+    explanation: 'An X.509 v1 certificate (no extensions) is in play; rustls (the worker) accepts only v3.',
+    fix: 'Reissue the certificate as v3 (openssl: pass -extfile with basicConstraints, keyUsage and SANs).',
+  },
+  CHAIN_INCOMPLETE: {
+    explanation: 'The server sends its leaf without the intermediate CA, so the client cannot build a path to its root.',
+    fix: 'Configure the server certFile as the leaf followed by its intermediate(s) (a full chain file).',
+  },
+  INTERMEDIATE_AS_ROOT: {
+    explanation: 'Only an intermediate CA is trusted; OpenSSL (the client) needs the self-signed root unless partial chains are allowed.',
+    fix: 'Set tls.serverRootCACertificate to the root CA (or the root followed by the intermediate).',
+  },
+  WEAK_SIGNATURE: {
+    explanation: 'A certificate in the chain is signed with SHA-1, which the TLS stack refuses.',
+    fix: 'Reissue the certificate with a SHA-256 (or stronger) signature.',
+  },
+  CLIENT_CERT_REQUIRED: {
+    explanation: 'The server requires a client certificate (mTLS) and none was sent.',
+    fix: 'Set tls.clientCertPair with the client certificate and its private key.',
+  },
+  CLIENT_CERT_UNTRUSTED: {
+    explanation: 'The server does not trust the CA that issued the client certificate.',
+    fix: "Use a client certificate issued by a CA in the server's clientCaFiles, or add its CA there.",
+  },
+  CLIENT_CERT_EXPIRED: {
+    explanation: 'The client certificate has expired.',
+    fix: 'Issue a new client certificate and update tls.clientCertPair.',
+  },
+  CLIENT_CERT_WRONG_USAGE: {
+    explanation: 'The client certificate is not allowed for client authentication (its extendedKeyUsage lacks clientAuth).',
+    fix: 'Reissue the client certificate with extendedKeyUsage clientAuth (or without the extension).',
+  },
+  KEY_CERT_MISMATCH: {
+    explanation: 'The private key does not belong to the client certificate.',
+    fix: 'Pair the certificate with the key it was issued for (compare their public key fingerprints).',
+  },
+  KEY_MALFORMED: {
+    explanation: 'The private key PEM cannot be parsed.',
+    fix: 'Restore the PEM exactly: real line breaks, no indentation or quotes, markers on their own lines.',
+  },
+  KEY_ENCRYPTED: {
+    explanation: 'The private key is encrypted with a passphrase, which neither SDK stack can take.',
+    fix: 'Decrypt it once: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-plain.pem (store it as a secret).',
+  },
+  KEY_MISSING: {
+    explanation: 'A client certificate was given without its private key (or the key is empty).',
+    fix: 'Give both halves of tls.clientCertPair: crt and a non-empty key.',
+  },
+  CERT_MALFORMED: {
+    explanation: 'A certificate PEM cannot be parsed.',
+    fix: 'Restore the PEM exactly: real line breaks, no indentation or quotes, markers on their own lines.',
+  },
+  TLS_TO_PLAINTEXT_SERVER: {
+    explanation: 'The client speaks TLS, but the server listens in plaintext.',
+    fix: 'Drop the tls option for this server, or enable TLS on the server frontend.',
+  },
+  PLAINTEXT_TO_TLS_SERVER: {
+    explanation: 'The client speaks plaintext, but the server requires TLS.',
+    fix: 'Set tls (at least tls: true with the server CA) in the connection options.',
+  },
+  CONNECTION_REFUSED: {
+    explanation: 'Nothing listens at the address.',
+    fix: 'Check host and port (7233 is the default), and that the server is running and reachable.',
+  },
+  INVALID_ADDRESS: {
+    explanation: 'The address is not of the form host or host:port.',
+    fix: 'Give the address as host:port, without a scheme such as https://.',
+  },
+  NAMESPACE_NOT_FOUND: {
+    explanation: 'The namespace does not exist on this server.',
+    fix: 'Register the namespace (temporal operator namespace create) or fix the namespace option.',
+  },
+  PAYLOAD_UNDECODABLE: {
+    explanation: 'Payloads are encrypted by a codec this side does not have, or with a different key.',
+    fix: 'Configure the same payload codec and key on every client and worker of the namespace.',
+  },
+  TIMEOUT: {
+    explanation: 'Nothing answered in time: the call neither succeeded nor failed.',
+    fix: 'Check that the address reaches a Temporal frontend and that a worker polls the task queue.',
+  },
+  UNCLASSIFIED: {
+    explanation: 'The failure matches no known cause.',
+    fix: 'Read the raw error below, and report it so the classifier can learn it.',
+  },
+} as const satisfies Record<string, { explanation: string; fix: string }>;
+
+export type DiagnosisCode = keyof typeof DIAGNOSES;
+
+export const isDiagnosisCode = (value: string): value is DiagnosisCode => value in DIAGNOSES;

@@ -1,0 +1,34 @@
+/**
+ * The matrix as a test suite: every scenario, through both stacks, against the real servers
+ * started by the global set-up. One test per cell; a cell whose outcome or diagnosis differs
+ * from its scenario's expectation fails with the raw error beside it.
+ */
+import { SCENARIOS } from '../../scenarios';
+import { pkiOf, type EnvironmentDescription } from '../matrix/environment';
+import { STACKS } from '../matrix/results';
+import { installQuietRuntime } from '../matrix/run-matrix';
+import { CellRunner } from '../matrix/runner';
+import { ENVIRONMENT_VARIABLE } from './global-setup';
+
+const description: EnvironmentDescription = JSON.parse(process.env[ENVIRONMENT_VARIABLE] ?? 'null');
+installQuietRuntime();
+const runner = new CellRunner(description.endpoints, pkiOf(description), description.workflowBundlePath);
+
+afterAll(() => runner.close());
+
+const families = [...new Set(SCENARIOS.map((scenario) => scenario.family))];
+
+describe.each(families)('%s', (family) => {
+  const cells = SCENARIOS.filter((scenario) => scenario.family === family).flatMap((scenario) =>
+    STACKS.map((stack) => [scenario.name, stack, scenario] as const),
+  );
+
+  test.concurrent.each(cells)('%s [%s]', async (_name, stack, scenario) => {
+    const cell = await runner.run(scenario, stack);
+    const expected = scenario.expect[stack];
+    // The whole observation is compared, so a failure shows what happened and why.
+    expect({ outcome: cell.diagnosis ?? 'ok', error: cell.error, cause: cell.cause }).toMatchObject({
+      outcome: expected,
+    });
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Makes sure a Docker engine answers: the one at DOCKER_HOST or /var/run/docker.sock when it does;
+ * otherwise, as root on Debian, installs `docker.io` and starts `dockerd` in the background.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { cacheDir } from './cache';
+import { HarnessError } from '../errors';
+import { log } from '../log';
+
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+const ENGINE_START_TIMEOUT_MS = 60_000;
+
+/** Where the engine is expected: a unix socket path or a tcp host:port. */
+function engineEndpoint(): { socketPath: string } | { host: string; port: number } {
+  const dockerHost = process.env.DOCKER_HOST;
+  if (!dockerHost) return { socketPath: DEFAULT_SOCKET };
+  if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
+  const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
+  return { host: url.hostname, port: Number(url.port || 2375) };
+}
+
+/** True when the engine answers `GET /_ping` with OK. */
+export function engineAnswers(timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = http.get({ ...engineEndpoint(), path: '/_ping', timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
+}
+
+/** Ensure an engine answers, installing and starting one where we are allowed to. */
+export async function ensureDockerEngine(): Promise<void> {
+  if (await engineAnswers()) return;
+  if (process.env.DOCKER_HOST) {
+    throw new HarnessError(
+      `no Docker engine answers at DOCKER_HOST=${process.env.DOCKER_HOST}: start it, or unset DOCKER_HOST to use ${DEFAULT_SOCKET}`,
+    );
+  }
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !existsSync('/etc/debian_version')) {
+    throw new HarnessError(
+      `no Docker engine answers at ${DEFAULT_SOCKET}: start one (e.g. "sudo systemctl start docker" or "sudo dockerd &"), or set DOCKER_HOST`,
+    );
+  }
+  if (!commandExists('dockerd')) installDockerPackage();
+  await startDockerDaemon();
+}
+
+function commandExists(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function installDockerPackage(): void {
+  log('installing Debian package docker.io (no Docker engine found)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'docker.io']]) {
+    const result = spawnSync('apt-get', args, { env, encoding: 'utf8' });
+    if (result.status !== 0) {
+      throw new HarnessError(`"apt-get ${args.join(' ')}" failed: ${lastLine(result.stderr)}; install docker.io by hand`);
+    }
+  }
+}
+
+async function startDockerDaemon(): Promise<void> {
+  const logDir = cacheDir();
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, 'dockerd.log');
+  log(`starting dockerd in the background (log: ${logFile})`);
+  const out = openSync(logFile, 'a');
+  const daemon = spawn('dockerd', [], { detached: true, stdio: ['ignore', out, out] });
+  daemon.unref();
+  const deadline = Date.now() + ENGINE_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await engineAnswers()) return;
+    if (daemon.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new HarnessError(`dockerd did not answer within ${ENGINE_START_TIMEOUT_MS / 1000}s: see ${logFile}`);
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}

@@ -1,0 +1,95 @@
+/**
+ * The Temporal server binary: `go install`ed once per version into the cache, static (no cgo,
+ * pure-Go SQLite), so it runs in an image built FROM scratch.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { cacheDir } from './cache';
+import { HarnessError } from '../errors';
+import { log } from '../log';
+
+/**
+ * The newest server release that builds with this machine's Go 1.26.8 (v1.31.5 and v1.32.2 ask
+ * for Go 1.26.10). Override with TEMPORAL_SERVER_VERSION.
+ */
+export const DEFAULT_SERVER_VERSION = 'v1.32.1';
+
+export interface ServerBinary {
+  version: string;
+  path: string;
+  /** sha256 of the binary, so images built from it can be tagged by content. */
+  sha256: string;
+}
+
+export function serverVersion(): string {
+  return process.env.TEMPORAL_SERVER_VERSION || DEFAULT_SERVER_VERSION;
+}
+
+/** Return the cached binary for the pinned version, building it first if it is not there. */
+export async function ensureServerBinary(version = serverVersion()): Promise<ServerBinary> {
+  if (!/^v\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) {
+    throw new HarnessError(`TEMPORAL_SERVER_VERSION "${version}" is not a release tag like ${DEFAULT_SERVER_VERSION}`);
+  }
+  const dir = path.join(cacheDir(), 'server', version);
+  const binary = path.join(dir, 'server');
+  const digestFile = `${binary}.sha256`;
+  if (existsSync(binary) && existsSync(digestFile)) {
+    return { version, path: binary, sha256: (await readFile(digestFile, 'utf8')).trim() };
+  }
+  await goInstall(version, dir);
+  const sha256 = await fileSha256(binary);
+  await writeFile(digestFile, `${sha256}\n`);
+  return { version, path: binary, sha256 };
+}
+
+async function goInstall(version: string, dir: string): Promise<void> {
+  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+    throw new HarnessError(
+      'Go is not installed, and the Temporal server is built with it: install Go 1.26 or newer, or set TLS_HARNESS_SERVER_IMAGE to a published image',
+    );
+  }
+  await mkdir(dir, { recursive: true });
+  // Build into a scratch folder and rename, so an interrupted build never leaves a half binary.
+  const staging = await mkdtemp(path.join(dir, '.build-'));
+  const started = Date.now();
+  log(`building Temporal server ${version} with "go install" (a few minutes the first time)`);
+  const { code, stderr } = await run('go', ['install', `go.temporal.io/server/cmd/server@${version}`], {
+    ...process.env,
+    CGO_ENABLED: '0',
+    GOBIN: staging,
+  });
+  if (code !== 0) {
+    await rm(staging, { recursive: true, force: true });
+    throw new HarnessError(`"go install go.temporal.io/server/cmd/server@${version}" failed: ${lastLines(stderr)}`);
+  }
+  await rename(path.join(staging, 'server'), path.join(dir, 'server'));
+  await rm(staging, { recursive: true, force: true });
+  log(`built Temporal server ${version} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
+  });
+}
+
+export function fileSha256(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-3).join(' | ');
+}

@@ -1,0 +1,107 @@
+/**
+ * The world a matrix run needs: provisioned machine, a freshly minted PKI, the workflow bundle,
+ * and the servers its scenarios name. Its description is plain data, so jest's global set-up
+ * can pass it to the test workers.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { provision } from '../env/provision';
+import { log } from '../log';
+import { harnessPkiFiles, HarnessPkiFiles, writeHarnessPki } from '../pki/harness-pki';
+import type { ServerEndpoint } from '../server/endpoint';
+import { Fleet, FleetCertificates, startFleet } from '../server/fleet';
+import { ensureWorkflowBundle } from '../stacks/bundle';
+import type { Scenario, ServerSpec } from './scenario';
+
+export const MATRIX_NAMESPACES = ['default', 'harness-other'];
+
+/** What test workers need to run cells against servers started elsewhere. */
+export interface EnvironmentDescription {
+  runId: string;
+  pkiDir: string;
+  workflowBundlePath: string;
+  endpoints: Record<string, ServerEndpoint>;
+}
+
+export interface MatrixEnvironment {
+  description: EnvironmentDescription;
+  pki: HarnessPkiFiles;
+  /** Set-up steps and their durations in milliseconds. */
+  timings: Record<string, number>;
+  fleet: Fleet;
+  stop(): Promise<void>;
+}
+
+export interface EnvironmentOptions {
+  /** Folder under which `<runId>/` holds the minted PKI. */
+  certsRoot: string;
+  /** Keep the minted PKI after the run (it is removed by default). */
+  keepCerts?: boolean;
+}
+
+export function harnessCertificates(pki: HarnessPkiFiles): FleetCertificates {
+  return {
+    internal: {
+      caFile: pki.certPath('ca'),
+      server: { cert: pki.certPath('server'), key: pki.keyPath('server') },
+      client: { cert: pki.certPath('systemWorker'), key: pki.keyPath('systemWorker') },
+    },
+    frontend: (spec: ServerSpec) => {
+      const name = spec.certificate ?? 'server';
+      return { cert: spec.sendChain ? pki.chainPath : pki.certPath(name), key: pki.keyPath(name) };
+    },
+    clientCas: [pki.certPath('ca')],
+  };
+}
+
+/** The servers `scenarios` name, from the catalogue `servers`. */
+export function serversFor(scenarios: Scenario[], servers: Record<string, ServerSpec>): Record<string, ServerSpec> {
+  const names = [...new Set(scenarios.map((scenario) => scenario.server))];
+  return Object.fromEntries(names.map((name) => [name, servers[name]]));
+}
+
+export async function setUpMatrixEnvironment(
+  specs: Record<string, ServerSpec>,
+  options: EnvironmentOptions,
+): Promise<MatrixEnvironment> {
+  const runId = `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  const pkiDir = path.resolve(options.certsRoot, runId);
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+    const begin = Date.now();
+    const result = await step();
+    timings[name] = Date.now() - begin;
+    return result;
+  };
+  const removeCerts = () => (options.keepCerts ? Promise.resolve() : rm(pkiDir, { recursive: true, force: true }));
+  try {
+    const [provisioned, pki, workflowBundlePath] = await Promise.all([
+      provision(),
+      timed('pkiMintMs', () => writeHarnessPki(pkiDir)),
+      timed('workflowBundleMs', ensureWorkflowBundle),
+    ]);
+    Object.assign(timings, provisioned.timings);
+    log(`starting ${Object.keys(specs).length} Temporal server(s): ${Object.keys(specs).join(', ')}`);
+    const fleet = await timed('serversMs', () =>
+      startFleet(specs, { image: provisioned.image, runId, certificates: harnessCertificates(pki), namespaces: MATRIX_NAMESPACES }),
+    );
+    for (const [name, ms] of Object.entries(fleet.startMs)) timings[`server:${name}Ms`] = ms;
+    return {
+      description: { runId, pkiDir, workflowBundlePath, endpoints: fleet.endpoints },
+      pki,
+      timings,
+      fleet,
+      stop: async () => {
+        await fleet.stop();
+        await removeCerts();
+      },
+    };
+  } catch (error) {
+    await removeCerts();
+    throw error;
+  }
+}
+
+export function pkiOf(description: EnvironmentDescription): HarnessPkiFiles {
+  return harnessPkiFiles(description.pkiDir);
+}

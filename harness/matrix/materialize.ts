@@ -1,0 +1,99 @@
+/**
+ * From a scenario's declarative client set-up to the options an application would pass the SDK:
+ * the address to dial, the PEM bytes (damaged where the scenario says so) and the codec.
+ */
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import type { TLSConfig } from '@temporalio/client';
+import type { HarnessPkiFiles } from '../pki/harness-pki';
+import { MANGLINGS } from '../pki/pem-damage';
+import { codecFor } from '../stacks/counterparts';
+import type { ConnectionUnderTest } from '../stacks/cell';
+import type { AddressChoice, ClientSetup, KeyChoice, TlsSetup } from './scenario';
+
+/** The PEM texts a cell handed the SDK, kept so a failure can be traced to the damage in them. */
+export interface PemInputs {
+  cert?: string;
+  key?: string;
+}
+
+export async function connectionUnderTest(
+  setup: ClientSetup,
+  serverAddress: string,
+  pki: HarnessPkiFiles,
+  verifyEncryptedAtRest = false,
+): Promise<{ target: ConnectionUnderTest; pem: PemInputs }> {
+  const { tls, pem } = setup.tls === false ? { tls: false as const, pem: {} } : await tlsOptions(setup.tls, pki);
+  return {
+    target: {
+      address: await addressFor(setup.address ?? 'server', serverAddress),
+      tls,
+      namespace: setup.namespace,
+      codec: codecFor(setup.codec),
+      codecChoice: setup.codec,
+      verifyEncryptedAtRest,
+    },
+    pem,
+  };
+}
+
+async function tlsOptions(setup: TlsSetup, pki: HarnessPkiFiles): Promise<{ tls: TLSConfig; pem: PemInputs }> {
+  const pem: PemInputs = {
+    cert: setup.cert ? await readFile(pki.certPath(setup.cert), 'utf8') : undefined,
+    key: setup.key ? await readKey(setup.key, pki) : undefined,
+  };
+  if (setup.swapCertAndKey) [pem.cert, pem.key] = [pem.key, pem.cert];
+  if (setup.mangle) {
+    const { part, how } = setup.mangle;
+    pem[part] = MANGLINGS[how].apply(pem[part] ?? '');
+  }
+  const tls: TLSConfig = {
+    ...(setup.ca ? { serverRootCACertificate: await readFile(pki.certPath(setup.ca)) } : {}),
+    ...(setup.serverName ? { serverNameOverride: setup.serverName } : {}),
+    ...(pem.cert !== undefined && pem.key !== undefined
+      ? { clientCertPair: { crt: Buffer.from(pem.cert), key: Buffer.from(pem.key) } }
+      : {}),
+  };
+  return { tls, pem };
+}
+
+function readKey(choice: KeyChoice, pki: HarnessPkiFiles): Promise<string> | string {
+  switch (choice) {
+    case 'empty':
+      return '';
+    case 'client-pkcs1':
+      return readFile(pki.clientPkcs1KeyPath, 'utf8');
+    case 'client-encrypted':
+      return readFile(pki.clientEncryptedKeyPath, 'utf8');
+    default:
+      return readFile(pki.keyPath(choice), 'utf8');
+  }
+}
+
+async function addressFor(choice: AddressChoice, serverAddress: string): Promise<string> {
+  const port = serverAddress.slice(serverAddress.lastIndexOf(':') + 1);
+  switch (choice) {
+    case 'server':
+      return `localhost:${port}`;
+    case 'server-ip':
+      return `127.0.0.1:${port}`;
+    case 'no-port':
+      return 'localhost';
+    case 'nothing-listening':
+      return `localhost:${await unusedPort()}`;
+    case 'with-scheme':
+      return `https://localhost:${port}`;
+  }
+}
+
+/** A port that was free a moment ago: bound, read, released. */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

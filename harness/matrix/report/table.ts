@@ -1,0 +1,140 @@
+/**
+ * The terminal report: a table of every cell, grouped by family, and a summary that lists what
+ * needs a reader's attention (divergences and failing cells). This module also owns the wording
+ * of a cell's outcome, so the JUnit and HTML reports say "expected X" the same way.
+ */
+import Table from 'cli-table3';
+import { styleText } from 'node:util';
+import { STACKS, type CellResult, type MatrixReport, type ScenarioResult } from '../results';
+
+/** What the cell was expected to do, as one word: `ok`, the expected diagnosis, or `fail`. */
+export function expectedLabel(cell: CellResult): string {
+  return cell.expected === 'ok' ? 'ok' : (cell.expectedDiagnosis ?? 'fail');
+}
+
+/** What the cell did, as one word: `ok`, the diagnosis it got, or `fail` when unclassified. */
+export function actualLabel(cell: CellResult): string {
+  return cell.actual === 'ok' ? 'ok' : (cell.diagnosis ?? 'fail');
+}
+
+/** A duration for humans: whole milliseconds under a second, tenths of seconds above. */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Scenarios by family, families in the order the matrix ran them. */
+export function groupByFamily(report: MatrixReport): Map<string, ScenarioResult[]> {
+  const families = new Map<string, ScenarioResult[]>();
+  for (const scenario of report.scenarios) {
+    const group = families.get(scenario.family) ?? [];
+    group.push(scenario);
+    families.set(scenario.family, group);
+  }
+  return families;
+}
+
+/** The stacks disagreed, whether or not the scenario expected them to. */
+export function isDivergent(scenario: ScenarioResult): boolean {
+  return scenario.cells.some((cell) => cell.divergent);
+}
+
+/** The three colours a cell can have: as expected and ok, as expected and failing, or not as expected. */
+export type Verdict = 'ok' | 'expected-fail' | 'mismatch';
+
+export function verdict(cell: CellResult): Verdict {
+  if (!cell.passed) return 'mismatch';
+  return cell.actual === 'ok' ? 'ok' : 'expected-fail';
+}
+
+const VERDICT_STYLE = { ok: 'green', 'expected-fail': 'yellow', mismatch: 'red' } as const;
+
+type Paint = (format: Parameters<typeof styleText>[0], text: string) => string;
+
+/**
+ * The caller has already decided whether to colour (see useColor), so styleText must not
+ * second-guess it: by default it checks process.stdout, which is not the stream we print to
+ * when the table goes to a file or stderr.
+ */
+function painter(color: boolean): Paint {
+  return color ? (format, text) => styleText(format, text, { validateStream: false }) : (_format, text) => text;
+}
+
+function cellText(cell: CellResult | undefined, paint: Paint): string {
+  if (!cell) return '—';
+  const outcome = cell.actual === 'ok' ? 'ok' : `fail ${actualLabel(cell)}`;
+  const line = paint(VERDICT_STYLE[verdict(cell)], `${outcome} ${formatMs(cell.ms)}`);
+  return cell.passed ? line : `${line}\n${paint('red', `✗ expected ${expectedLabel(cell)}`)}`;
+}
+
+/** One table for all families, so the stack columns line up down the whole matrix. */
+export function renderTable(report: MatrixReport, options: { color: boolean }): string {
+  const paint = painter(options.color);
+  const table = new Table({
+    head: ['scenario', ...STACKS, '≠'].map((title) => paint('bold', title)),
+    // cli-table3 colours head and borders itself through @colors, which ignores options.color.
+    style: { head: [], border: [] },
+  });
+  for (const [family, scenarios] of groupByFamily(report)) {
+    table.push([{ colSpan: STACKS.length + 2, content: paint(['bold', 'cyan'], family) }]);
+    for (const scenario of scenarios) {
+      const cells = STACKS.map((stack) => cellText(scenario.cells.find((cell) => cell.stack === stack), paint));
+      table.push([scenario.scenario, ...cells, isDivergent(scenario) ? paint('magenta', '≠') : '']);
+    }
+  }
+  return table.toString();
+}
+
+/** Indent every line of a possibly multi-line text, so it stays under its list item. */
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
+}
+
+/** The numbers first, then the items a reader must look at: divergences and failing cells. */
+export function renderSummary(report: MatrixReport): string {
+  const s = report.summary;
+  const lines = [
+    `${s.cells} cells: ${s.passed} passed, ${s.failed} failed, ${s.divergences} divergences`,
+    `wall ${formatMs(s.wallMs)} (${s.cellsPerSecond.toFixed(1)} cells/s), setup ${formatMs(s.setupMs)}`,
+  ];
+  const divergent = report.scenarios.filter(isDivergent);
+  if (divergent.length > 0) {
+    lines.push('', 'Divergences (client and worker disagree):');
+    for (const scenario of divergent) {
+      lines.push(`  ${scenario.scenario}: ${scenario.divergence ?? 'not explained by the scenario (unexpected)'}`);
+    }
+  }
+  const failing = report.scenarios.flatMap((scenario) => scenario.cells).filter((cell) => !cell.passed);
+  if (failing.length > 0) {
+    lines.push('', 'Not as expected:');
+    for (const cell of failing) {
+      lines.push(`  ${cell.scenario} [${cell.stack}]: expected ${expectedLabel(cell)}, got ${actualLabel(cell)}`);
+      if (cell.error !== null) lines.push(indent(cell.error, '    '));
+    }
+  }
+  if (report.notApplied.length > 0) {
+    lines.push('', 'Not applied:');
+    for (const { scenario, reason } of report.notApplied) lines.push(`  ${scenario}: ${reason}`);
+  }
+  return lines.join('\n');
+}
+
+/** One line, redrawn as cells finish: how far the run is and whether anything went wrong yet. */
+export function renderProgress(done: number, total: number, failed: number): string {
+  const width = String(total).length;
+  return `[${String(done).padStart(width)}/${total}] ${failed} ${failed === 1 ? 'mismatch' : 'mismatches'}`;
+}
+
+/**
+ * Whether to colour output to this stream. FORCE_COLOR wins over NO_COLOR, as in Node itself
+ * (FORCE_COLOR=0 or false turns colour off); NO_COLOR counts only when non-empty (no-color.org);
+ * otherwise colour only a terminal, never a pipe or a file.
+ */
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (process.env.NO_COLOR) return false;
+  return stream.isTTY === true;
+}

@@ -1,0 +1,66 @@
+/** What one run of the matrix produces: the input of every report (table, JSON, JUnit, HTML). */
+import type { DiagnosisCode } from '../diagnosis/codes';
+
+export type Stack = 'client' | 'worker';
+export const STACKS: readonly Stack[] = ['client', 'worker'];
+
+export type Outcome = 'ok' | 'fail';
+
+/** One scenario run through one stack. */
+export interface CellResult {
+  scenario: string;
+  family: string;
+  stack: Stack;
+  /** What the scenario expects of this stack. */
+  expected: Outcome;
+  expectedDiagnosis: DiagnosisCode | null;
+  actual: Outcome;
+  /** The cause named by the classifier; null when the cell succeeded. */
+  diagnosis: DiagnosisCode | null;
+  explanation: string | null;
+  fix: string | null;
+  /** A detail that makes the cause specific (e.g. which PEM damage, on which line). */
+  detail: string | null;
+  /** The error the application sees, as the SDK raised it (never key material). */
+  error: string | null;
+  /** For the client stack, the reason a non-retrying probe got, which the SDK error hides. */
+  cause: string | null;
+  /** True when actual outcome and diagnosis are both as expected. */
+  passed: boolean;
+  /** True when the client and the worker disagree on this scenario. */
+  divergent: boolean;
+  ms: number;
+}
+
+/** A scenario with both of its cells. */
+export interface ScenarioResult {
+  scenario: string;
+  family: string;
+  about: string;
+  /** Why the stacks disagree, when they do. */
+  divergence: string | null;
+  cells: CellResult[];
+}
+
+export interface MatrixSummary {
+  cells: number;
+  passed: number;
+  failed: number;
+  divergences: number;
+  wallMs: number;
+  cellsPerSecond: number;
+  /** Set-up time before the first cell: engine, image, PKI, servers. */
+  setupMs: number;
+}
+
+export interface MatrixReport {
+  startedAt: string;
+  serverVersion: string;
+  sdkVersion: string;
+  scenarios: ScenarioResult[];
+  /** Scenarios that could not be applied (e.g. with user certificates), with the reason. */
+  notApplied: { scenario: string; reason: string }[];
+  summary: MatrixSummary;
+  /** Set-up steps (engine, binary, image, PKI, bundle, each server) in milliseconds. */
+  timings: Record<string, number>;
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs cells: one scenario through one stack against its server, then names the cause of a
+ * failure and compares outcome and cause with the scenario's expectation.
+ */
+import { randomUUID } from 'node:crypto';
+import { classify, errorText } from '../diagnosis/classify';
+import { DiagnosisCode, DIAGNOSES } from '../diagnosis/codes';
+import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
+import { redactKeyMaterial } from '../diagnosis/redact';
+import { StackAttempt } from '../stacks/cell';
+import { runClientCell } from '../stacks/client-stack';
+import { Counterparts } from '../stacks/counterparts';
+import { runWorkerCell } from '../stacks/worker-stack';
+import { registerNamespace } from '../server/namespaces';
+import type { HarnessPkiFiles } from '../pki/harness-pki';
+import type { ServerEndpoint } from '../server/endpoint';
+import { connectionUnderTest, PemInputs } from './materialize';
+import type { CellResult, MatrixReport, ScenarioResult, Stack } from './results';
+import { STACKS } from './results';
+import type { Expectation, Scenario } from './scenario';
+
+/** Everything a cell needs from the environment: servers, certificates, the workflow bundle. */
+export class CellRunner {
+  private readonly counterparts = new Map<string, Counterparts>();
+
+  constructor(
+    private readonly endpoints: Record<string, ServerEndpoint>,
+    private readonly pki: HarnessPkiFiles,
+    private readonly workflowBundlePath: string,
+  ) {}
+
+  async run(scenario: Scenario, stack: Stack): Promise<CellResult> {
+    const endpoint = this.endpoints[scenario.server];
+    if (!endpoint) throw new Error(`scenario ${scenario.name} needs server ${scenario.server}, which was not started`);
+    const counterparts = this.counterpartsFor(endpoint);
+    const setup = await this.withFreshNamespace(scenario, counterparts);
+    const started = Date.now();
+    const { target, pem } = await connectionUnderTest(
+      setup,
+      endpoint.address,
+      this.pki,
+      scenario.verify === 'payloads-encrypted-at-rest',
+    );
+    const attempt =
+      stack === 'client'
+        ? await runClientCell(target, counterparts)
+        : await runWorkerCell(target, counterparts, this.workflowBundlePath);
+    return judge(scenario, stack, attempt, pem, setup.tls !== false, Date.now() - started);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.counterparts.values()].map((counterparts) => counterparts.close()));
+    this.counterparts.clear();
+  }
+
+  private counterpartsFor(endpoint: ServerEndpoint): Counterparts {
+    let counterparts = this.counterparts.get(endpoint.name);
+    if (!counterparts) {
+      counterparts = new Counterparts(endpoint, this.workflowBundlePath);
+      this.counterparts.set(endpoint.name, counterparts);
+    }
+    return counterparts;
+  }
+
+  /** `namespace: 'fresh'` means one registered a moment before the cell, as a deploy script would. */
+  private async withFreshNamespace(scenario: Scenario, counterparts: Counterparts) {
+    if (scenario.client.namespace !== 'fresh') return scenario.client;
+    const namespace = `fresh-${randomUUID().slice(0, 8)}`;
+    await registerNamespace(await counterparts.internalConnection(), namespace);
+    return { ...scenario.client, namespace };
+  }
+}
+
+/** Compare what happened with what the scenario expects, and explain a failure. */
+export function judge(
+  scenario: Scenario,
+  stack: Stack,
+  attempt: StackAttempt,
+  pem: PemInputs,
+  clientTls: boolean,
+  ms: number,
+): CellResult {
+  const expectation: Expectation = scenario.expect[stack];
+  const failed = attempt.error !== null && attempt.error !== undefined;
+  const error = failed ? redactKeyMaterial(errorText(attempt.error)) : null;
+  const cause = attempt.cause ? redactKeyMaterial(errorText(attempt.cause)) : null;
+  const diagnosis: DiagnosisCode | null = failed
+    ? classify(`${error} ${cause ?? ''}`, { stack, clientTls })
+    : null;
+  const expectedDiagnosis = expectation === 'ok' ? null : expectation;
+  return {
+    scenario: scenario.name,
+    family: scenario.family,
+    stack,
+    expected: expectation === 'ok' ? 'ok' : 'fail',
+    expectedDiagnosis,
+    actual: failed ? 'fail' : 'ok',
+    diagnosis,
+    explanation: diagnosis ? DIAGNOSES[diagnosis].explanation : null,
+    fix: diagnosis ? DIAGNOSES[diagnosis].fix : null,
+    detail: diagnosis ? pemDetail(diagnosis, pem) : null,
+    error,
+    cause,
+    passed: diagnosis === expectedDiagnosis,
+    divergent: false,
+    ms,
+  };
+}
+
+/** For a malformed PEM, which damage it has and where. */
+function pemDetail(diagnosis: DiagnosisCode, pem: PemInputs): string | null {
+  const text = diagnosis === 'KEY_MALFORMED' ? pem.key : diagnosis === 'CERT_MALFORMED' ? pem.cert : undefined;
+  if (text === undefined) return null;
+  const part = diagnosis === 'KEY_MALFORMED' ? 'client key' : 'client certificate';
+  const damage = detectPemDamage(text).filter(({ kind }) => !HARMLESS.has(kind));
+  return damage.length > 0 ? `${part}: ${damage.map(({ message }) => message).join('; ')}` : null;
+}
+
+/** Group cells into scenario rows and mark the rows where the two stacks disagree. */
+export function scenarioResults(scenarios: Scenario[], cells: CellResult[]): ScenarioResult[] {
+  return scenarios.map((scenario) => {
+    const own = STACKS.map((stack) => cells.find((cell) => cell.scenario === scenario.name && cell.stack === stack))
+      .filter((cell): cell is CellResult => cell !== undefined);
+    const divergent = own.length === 2 && own[0].actual !== own[1].actual;
+    return {
+      scenario: scenario.name,
+      family: scenario.family,
+      about: scenario.about,
+      divergence: divergent ? (scenario.divergence ?? 'The stacks disagree; no explanation is recorded.') : null,
+      cells: own.map((cell) => ({ ...cell, divergent })),
+    };
+  });
+}
+
+/** Run `tasks` with at most `limit` in flight, reporting each as it settles. */
+export async function runLimited<T>(tasks: (() => Promise<T>)[], limit: number, onDone?: (result: T) => void): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]();
+      onDone?.(results[index]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+export type { MatrixReport };

@@ -1,0 +1,82 @@
+/**
+ * The shape of a scenario: which server, what the client side presents, and what each stack is
+ * expected to do. Scenarios are data (see scenarios/); the runner turns them into connections.
+ */
+import type { DiagnosisCode } from '../diagnosis/codes';
+import type { Mangling } from '../pki/pem-damage';
+import type { CredentialName } from '../pki/harness-pki';
+import type { ServerMode } from '../server/config';
+
+/** A server the matrix can start: its mode and the certificate its frontend presents. */
+export interface ServerSpec {
+  mode: ServerMode;
+  /** The certificate the frontend presents by default (tls and mtls). */
+  certificate?: CredentialName;
+  /** Send the issuing intermediate after the leaf, as a full-chain file does. */
+  sendChain?: boolean;
+  /** Bind this host port instead of a random one (when it is free). */
+  hostPort?: number;
+  about: string;
+}
+
+/** Which address the client dials. */
+export type AddressChoice =
+  /** `localhost:<mapped port>` of the scenario's server. */
+  | 'server'
+  /** `127.0.0.1:<mapped port>`. */
+  | 'server-ip'
+  /** Just `localhost`: the SDKs' default port 7233 applies. */
+  | 'no-port'
+  /** A local port nothing listens on. */
+  | 'nothing-listening'
+  /** `https://localhost:<port>`, a URL where a host:port belongs. */
+  | 'with-scheme';
+
+/** Private keys beyond the credentials' own PKCS#8 ones. */
+export type KeyChoice = CredentialName | 'client-pkcs1' | 'client-encrypted' | 'empty';
+
+/** TLS as the application configures it. No `ca` means the system roots. */
+export interface TlsSetup {
+  ca?: CredentialName;
+  cert?: CredentialName;
+  key?: KeyChoice;
+  serverName?: string;
+  /** Give the key where the certificate belongs and the other way round. */
+  swapCertAndKey?: boolean;
+  /** Damage one PEM the way environment variables and secret stores do. */
+  mangle?: { part: 'key' | 'cert'; how: Mangling };
+}
+
+/**
+ * The payload codec of the stack under test when the scenario uses encryption; the other side
+ * (the harness's own worker or client) always has the right one. Omitted: no codec anywhere.
+ */
+export type CodecChoice = 'shared' | 'missing' | 'wrong-key';
+
+export interface ClientSetup {
+  address?: AddressChoice;
+  /** `false` for plaintext. */
+  tls: false | TlsSetup;
+  /** Omitted: the SDK default (`default`). `fresh`: a namespace registered just before the cell. */
+  namespace?: string;
+  codec?: CodecChoice;
+}
+
+/** `ok`, or the diagnosis the failure must get. */
+export type Expectation = 'ok' | DiagnosisCode;
+
+export type Family = 'baseline' | 'server-cert' | 'client-cert' | 'protocol' | 'pem' | 'namespace' | 'encryption';
+
+export interface Scenario<ServerName extends string = string> {
+  name: string;
+  family: Family;
+  /** One sentence: what the situation is, as a user would meet it. */
+  about: string;
+  server: ServerName;
+  client: ClientSetup;
+  expect: { client: Expectation; worker: Expectation };
+  /** Why the stacks disagree, for scenarios where they do. */
+  divergence?: string;
+  /** An extra check on a passing cell. */
+  verify?: 'payloads-encrypted-at-rest';
+}

@@ -1,0 +1,133 @@
+/**
+ * Certificate minting with node-forge: one function per artefact, every defect a typed option.
+ *
+ * Keys come from node-forge's native path (Node's `generateKeyPair`), which is two orders of
+ * magnitude faster than its pure-JS prime search; nothing here may pass a `prng` or set
+ * `forge.options.usePureJavaScript`, both of which silently force the slow path.
+ */
+import { randomBytes } from 'node:crypto';
+import forge from 'node-forge';
+
+const { pki } = forge;
+
+export type ExtendedKeyUsage = 'serverAuth' | 'clientAuth';
+
+/** What a certificate should say. Defaults describe a well-formed v3 leaf valid for a year. */
+export interface CertificateSpec {
+  commonName?: string;
+  /** Subject organisation; certificates from other tools often have a CA with only this. */
+  organization?: string;
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  /** Mint a CA (basicConstraints CA:TRUE, keyCertSign). */
+  isCa?: boolean;
+  /** Extended key usage; an empty array omits the extension (which means "any" to verifiers). */
+  extKeyUsage?: ExtendedKeyUsage[];
+  notBefore?: Date;
+  notAfter?: Date;
+  /** X.509 version: 1 mints a certificate with no extensions at all, as `openssl x509 -req` does. */
+  version?: 1 | 3;
+  /** Signature digest. SHA-1 exists only to reproduce weak-signature failures. */
+  signatureHash?: 'sha256' | 'sha1';
+}
+
+/** A private key and its certificate, with both PEM forms ready to write. */
+export interface Credential {
+  readonly certificate: forge.pki.Certificate;
+  readonly privateKey: forge.pki.rsa.PrivateKey;
+  readonly certPem: string;
+  /** PKCS#8 (`BEGIN PRIVATE KEY`), the format every Temporal SDK accepts. */
+  readonly keyPem: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function generateRsaKeyPair(bits = 2048): Promise<forge.pki.rsa.KeyPair> {
+  return new Promise((resolve, reject) =>
+    pki.rsa.generateKeyPair({ bits, workers: -1 }, (err, keyPair) => (err ? reject(err) : resolve(keyPair))),
+  );
+}
+
+/** Mint a certificate for `spec`, signed by `issuer` or self-signed when there is none. */
+export async function mintCertificate(spec: CertificateSpec, issuer?: Credential): Promise<Credential> {
+  const keys = await generateRsaKeyPair();
+  const cert = pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = positiveSerial();
+  const now = Date.now();
+  cert.validity.notBefore = spec.notBefore ?? new Date(now - DAY_MS);
+  cert.validity.notAfter = spec.notAfter ?? new Date(now + 365 * DAY_MS);
+  const subject = subjectAttributes(spec);
+  cert.setSubject(subject);
+  cert.setIssuer(issuer ? issuer.certificate.subject.attributes : subject);
+  if (spec.version === 1) {
+    cert.version = 0;
+  } else {
+    cert.setExtensions(extensionsFor(spec, issuer));
+  }
+  const digest = spec.signatureHash === 'sha1' ? forge.md.sha1.create() : forge.md.sha256.create();
+  cert.sign(issuer?.privateKey ?? keys.privateKey, digest);
+  return credential(cert, keys.privateKey);
+}
+
+export function credential(certificate: forge.pki.Certificate, privateKey: forge.pki.rsa.PrivateKey): Credential {
+  return {
+    certificate,
+    privateKey,
+    certPem: pki.certificateToPem(certificate),
+    keyPem: pkcs8Pem(privateKey),
+  };
+}
+
+export function pkcs8Pem(key: forge.pki.rsa.PrivateKey): string {
+  return pki.privateKeyInfoToPem(pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(key)));
+}
+
+/** PKCS#1 (`BEGIN RSA PRIVATE KEY`), node-forge's and older OpenSSL's default. */
+export function pkcs1Pem(key: forge.pki.rsa.PrivateKey): string {
+  return pki.privateKeyToPem(key);
+}
+
+/** PKCS#8 encrypted with a passphrase (`BEGIN ENCRYPTED PRIVATE KEY`). */
+export function encryptedPkcs8Pem(key: forge.pki.rsa.PrivateKey, passphrase: string): string {
+  return pki.encryptRsaPrivateKey(key, passphrase, { algorithm: 'aes256' });
+}
+
+function subjectAttributes(spec: CertificateSpec): forge.pki.CertificateField[] {
+  const attributes: forge.pki.CertificateField[] = [];
+  if (spec.organization) attributes.push({ name: 'organizationName', value: spec.organization });
+  if (spec.commonName) attributes.push({ name: 'commonName', value: spec.commonName });
+  return attributes;
+}
+
+function extensionsFor(spec: CertificateSpec, issuer: Credential | undefined): object[] {
+  const extensions: object[] = [
+    { name: 'basicConstraints', cA: Boolean(spec.isCa), critical: true },
+    spec.isCa
+      ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }
+      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    // node-forge derives the identifier from the certificate's own public key.
+    { name: 'subjectKeyIdentifier' },
+  ];
+  if (issuer) {
+    const keyIdentifier = issuer.certificate.generateSubjectKeyIdentifier().getBytes();
+    extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier });
+  }
+  const usages = spec.extKeyUsage ?? (spec.isCa ? [] : ['serverAuth']);
+  if (usages.length > 0) {
+    extensions.push({ name: 'extKeyUsage', ...Object.fromEntries(usages.map((usage) => [usage, true])) });
+  }
+  const altNames = [
+    ...(spec.dnsNames ?? []).map((value) => ({ type: 2, value })),
+    ...(spec.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
+  ];
+  if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
+  return extensions;
+}
+
+/** A random 128-bit serial whose top bit is clear, so its DER integer is positive. */
+function positiveSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] &= 0x7f;
+  return bytes.toString('hex');
+}

@@ -1,0 +1,133 @@
+/**
+ * Renders the Temporal server's YAML for one container: every service in one process, in-memory
+ * SQLite, and the frontend's TLS. Paths are the ones inside the container (see {@link CONTAINER_CERT_DIR}).
+ */
+import { stringify } from 'yaml';
+
+export type ServerMode = 'plain' | 'tls' | 'mtls';
+
+export const FRONTEND_GRPC_PORT = 7233;
+export const CONTAINER_CERT_DIR = '/etc/temporal/certs';
+export const CONTAINER_CONFIG_PATH = '/etc/temporal/config.yaml';
+
+/**
+ * The SNI name under which the harness and the server's system worker reach any server; the
+ * frontend answers it with a certificate of the harness's internal PKI (`hostOverrides`).
+ */
+export const INTERNAL_SERVER_NAME = 'internal.harness.test';
+
+/** A certificate chain and key as the server reads them (file names inside {@link CONTAINER_CERT_DIR}). */
+export interface ServerKeyPair {
+  certFile: string;
+  keyFile: string;
+}
+
+export interface ServerTlsFiles {
+  /** The frontend's default certificate, used when the client's SNI matches no override. */
+  frontend: ServerKeyPair;
+  /** Per-SNI certificates (Temporal's `hostOverrides`), keyed by server name. */
+  hostOverrides?: Record<string, ServerKeyPair>;
+  /** CAs the frontend trusts for client certificates; required for mTLS. */
+  clientCaFiles?: string[];
+  /** The CA that signed the frontend certificate, which the server's own worker must trust. */
+  serverCaFile: string;
+  /** A name the frontend certificate covers, for the internal worker's verification. */
+  serverName: string;
+  /** The internal worker's client certificate (mTLS only). */
+  systemWorker?: ServerKeyPair;
+}
+
+const inCertDir = (file: string) => `${CONTAINER_CERT_DIR}/${file}`;
+
+const sqliteStore = {
+  sql: {
+    pluginName: 'sqlite',
+    databaseName: 'default',
+    connectAddr: 'localhost',
+    connectProtocol: 'tcp',
+    connectAttributes: { mode: 'memory', cache: 'private' },
+    maxConns: 1,
+    maxIdleConns: 1,
+    maxConnLifetime: '1h',
+  },
+};
+
+/** Internal services bind loopback only; just the frontend listens on all interfaces for the port mapping. */
+function services() {
+  const internal = (grpcPort: number, membershipPort: number) => ({
+    rpc: { grpcPort, membershipPort, bindOnLocalHost: true },
+  });
+  return {
+    frontend: { rpc: { grpcPort: FRONTEND_GRPC_PORT, membershipPort: 6933, bindOnIP: '0.0.0.0', httpPort: 7243 } },
+    history: internal(7234, 6934),
+    matching: internal(7235, 6935),
+    worker: internal(7239, 6939),
+  };
+}
+
+function tlsSection(mode: ServerMode, tls: ServerTlsFiles | undefined) {
+  if (mode === 'plain') return undefined;
+  if (!tls) throw new Error(`a ${mode} server needs certificates`);
+  const mutual = mode === 'mtls';
+  const serverBlock = (pair: ServerKeyPair) => ({
+    certFile: inCertDir(pair.certFile),
+    keyFile: inCertDir(pair.keyFile),
+    requireClientAuth: mutual,
+    ...(mutual ? { clientCaFiles: (tls.clientCaFiles ?? []).map(inCertDir) } : {}),
+  });
+  const hostOverrides = Object.fromEntries(
+    Object.entries(tls.hostOverrides ?? {}).map(([name, pair]) => [name, serverBlock(pair)]),
+  );
+  // An explicit systemWorker section makes the server's internal worker dial the frontend with
+  // TLS, trusting the server CA under a fixed name; without it, an mTLS frontend rejects it.
+  const systemWorker = {
+    ...(mutual && tls.systemWorker
+      ? { certFile: inCertDir(tls.systemWorker.certFile), keyFile: inCertDir(tls.systemWorker.keyFile) }
+      : {}),
+    client: { serverName: tls.serverName, rootCaFiles: [inCertDir(tls.serverCaFile)] },
+  };
+  return {
+    frontend: {
+      server: serverBlock(tls.frontend),
+      ...(Object.keys(hostOverrides).length > 0 ? { hostOverrides } : {}),
+    },
+    systemWorker,
+  };
+}
+
+/** The complete server configuration for `mode`, as YAML. */
+export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles): string {
+  const config = {
+    log: { stdout: true, level: 'warn' },
+    persistence: {
+      defaultStore: 'sqlite-default',
+      visibilityStore: 'sqlite-visibility',
+      numHistoryShards: 1,
+      datastores: { 'sqlite-default': sqliteStore, 'sqlite-visibility': sqliteStore },
+    },
+    global: {
+      membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
+      ...(mode === 'plain' ? {} : { tls: tlsSection(mode, tls) }),
+    },
+    services: services(),
+    clusterMetadata: {
+      enableGlobalNamespace: false,
+      failoverVersionIncrement: 10,
+      masterClusterName: 'active',
+      currentClusterName: 'active',
+      clusterInformation: {
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: `127.0.0.1:${FRONTEND_GRPC_PORT}`,
+          httpAddress: '127.0.0.1:7243',
+        },
+      },
+    },
+    dcRedirectionPolicy: { policy: 'noop' },
+    archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },
+    namespaceDefaults: { archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } } },
+  };
+  return stringify(config);
+}

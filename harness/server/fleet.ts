@@ -1,0 +1,81 @@
+/**
+ * The servers a run needs, started in parallel and stopped together. If one fails to start,
+ * the others are stopped before the error is raised, so nothing is left running.
+ */
+import net from 'node:net';
+import type { ServerSpec } from '../matrix/scenario';
+import type { ServerImage } from '../env/server-image';
+import { InternalPki, KeyPairFiles, ServerEndpoint } from './endpoint';
+import { StartedTemporalServer, TemporalServerContainer } from './temporal-server';
+
+/** How to obtain the files a server spec names. */
+export interface FleetCertificates {
+  internal: InternalPki;
+  /** The frontend certificate (chain) and key for a spec. */
+  frontend(spec: ServerSpec): KeyPairFiles;
+  /** CAs accepted for client certificates on mTLS servers. */
+  clientCas: string[];
+}
+
+export interface Fleet {
+  endpoints: Record<string, ServerEndpoint>;
+  /** Milliseconds from container creation to WorkflowService SERVING with namespaces usable, per server. */
+  startMs: Record<string, number>;
+  /** Last server log lines, for a failure report. */
+  recentLog(name: string): string;
+  stop(): Promise<void>;
+}
+
+export interface FleetOptions {
+  image: ServerImage;
+  runId: string;
+  certificates: FleetCertificates;
+  namespaces: string[];
+}
+
+export async function startFleet(specs: Record<string, ServerSpec>, options: FleetOptions): Promise<Fleet> {
+  const started = new Map<string, StartedTemporalServer>();
+  const startMs: Record<string, number> = {};
+  const stopAll = async () => {
+    await Promise.all([...started.values()].map((server) => server.stop().catch(() => undefined)));
+    started.clear();
+  };
+  const results = await Promise.allSettled(
+    Object.entries(specs).map(async ([name, spec]) => {
+      const begin = Date.now();
+      const server = await (await containerFor(name, spec, options)).start();
+      started.set(name, server);
+      startMs[name] = Date.now() - begin;
+    }),
+  );
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) {
+    await stopAll();
+    throw failure.reason;
+  }
+  return {
+    endpoints: Object.fromEntries([...started].map(([name, server]) => [name, server.endpoint()])),
+    startMs,
+    recentLog: (name) => started.get(name)?.recentLog() ?? '',
+    stop: stopAll,
+  };
+}
+
+async function containerFor(name: string, spec: ServerSpec, options: FleetOptions): Promise<TemporalServerContainer> {
+  const { certificates } = options;
+  const container = new TemporalServerContainer(options.image, name, spec.mode, options.runId)
+    .withNamespaces(...options.namespaces)
+    .withInternalPki(certificates.internal);
+  if (spec.mode !== 'plain') container.withFrontendCertificate(certificates.frontend(spec));
+  if (spec.mode === 'mtls') container.withClientCas(certificates.clientCas);
+  if (spec.hostPort && (await portIsFree(spec.hostPort))) container.withHostPort(spec.hostPort);
+  return container;
+}
+
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host: '0.0.0.0', exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Readiness as the gRPC health service reports it. A scratch image has no shell, so
+ * testcontainers' default port check (which execs one) cannot work; and a port that accepts
+ * connections is not a frontend that serves: WorkflowService turns SERVING only once the
+ * server's membership has settled.
+ */
+import { Connection, type TLSConfig } from '@temporalio/client';
+import type Dockerode from 'dockerode';
+import { BoundPorts, WaitStrategy } from 'testcontainers';
+import { FRONTEND_GRPC_PORT } from './config';
+
+const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+const SERVING = 1;
+const POLL_INTERVAL_MS = 100;
+const PROBE_DEADLINE_MS = 1000;
+
+export class GrpcHealthWaitStrategy implements WaitStrategy {
+  private startupTimeoutMs = 60_000;
+  private startupTimeoutSet = false;
+
+  constructor(
+    private readonly tls: TLSConfig | false,
+    private readonly recentLog: () => string[],
+    private readonly host = process.env.TESTCONTAINERS_HOST_OVERRIDE || 'localhost',
+  ) {}
+
+  withStartupTimeout(ms: number): this {
+    this.startupTimeoutMs = ms;
+    this.startupTimeoutSet = true;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.startupTimeoutSet;
+  }
+
+  getStartupTimeout(): number {
+    return this.startupTimeoutMs;
+  }
+
+  async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
+    const address = `${this.host}:${boundPorts.getBinding(FRONTEND_GRPC_PORT)}`;
+    const deadline = Date.now() + this.startupTimeoutMs;
+    let lastProblem = 'no answer yet';
+    while (Date.now() < deadline) {
+      const state = (await container.inspect()).State;
+      if (!state.Running) {
+        throw new Error(`the server exited with code ${state.ExitCode}: ${this.recentLog().slice(-1)[0] ?? ''}`);
+      }
+      lastProblem = await probe(address, this.tls);
+      if (lastProblem === 'SERVING') return;
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    }
+    throw new Error(`WorkflowService not SERVING on ${address} after ${this.startupTimeoutMs}ms (last: ${lastProblem})`);
+  }
+}
+
+/** One health check without retries; returns 'SERVING' or what stood in the way. */
+async function probe(address: string, tls: TLSConfig | false): Promise<string> {
+  const connection = Connection.lazy({ address, tls, interceptors: [] });
+  try {
+    const response = await connection.withDeadline(Date.now() + PROBE_DEADLINE_MS, () =>
+      connection.healthService.check({ service: WORKFLOW_SERVICE }),
+    );
+    return response.status === SERVING ? 'SERVING' : `status ${response.status}`;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Namespaces through the API, since the full server creates none but `temporal-system`.
+ * Registration alone is not enough: a namespace is usable once the frontend's namespace
+ * registry resolves it, which can lag the write by up to its refresh interval.
+ */
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+const USABLE_TIMEOUT_MS = 15_000;
+
+/** Register every namespace in `namespaces` and wait until each is usable. */
+export async function registerNamespaces(connection: Connection, namespaces: string[]): Promise<void> {
+  await Promise.all(namespaces.map((namespace) => registerNamespace(connection, namespace)));
+}
+
+/** Register `namespace` (an existing one is fine) and wait until calls in it are accepted. */
+export async function registerNamespace(connection: Connection, namespace: string): Promise<void> {
+  try {
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs(RETENTION_MS),
+    });
+  } catch (error) {
+    if ((error as { code?: number }).code !== grpcStatus.ALREADY_EXISTS) throw error;
+  }
+  await waitUntilUsable(connection, namespace);
+}
+
+async function waitUntilUsable(connection: Connection, namespace: string): Promise<void> {
+  const deadline = Date.now() + USABLE_TIMEOUT_MS;
+  for (;;) {
+    try {
+      // A history lookup of a workflow that does not exist: "workflow not found" means the
+      // namespace resolved; "namespace not found" means the registry has not caught up.
+      await connection.workflowService.getWorkflowExecutionHistory({
+        namespace,
+        execution: { workflowId: `probe-${randomUUID()}` },
+      });
+      return;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!/namespace/i.test(message)) return;
+      if (Date.now() > deadline) throw new Error(`namespace ${namespace} not usable after ${USABLE_TIMEOUT_MS}ms: ${message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}

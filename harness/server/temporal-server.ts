@@ -1,0 +1,184 @@
+/**
+ * A real Temporal server in a container, in the style of testcontainers' own modules:
+ *
+ *   const server = await new TemporalServerContainer(image, 'mtls')
+ *     .withFrontendCertificate({ cert, key })
+ *     .withClientCas([ca])
+ *     .withInternalPki(internal)
+ *     .withNamespaces('default', 'harness-other')
+ *     .start();
+ *
+ * The harness reaches every server through an internal name (SNI `INTERNAL_SERVER_NAME`)
+ * that Temporal's per-SNI `hostOverrides` answers with a certificate of the internal PKI. The
+ * default certificate, the one under test, can then be expired or malformed without locking the
+ * harness, or the server's own system worker, out.
+ */
+import { Readable } from 'node:stream';
+import { AbstractStartedContainer, GenericContainer, StartedTestContainer } from 'testcontainers';
+import { ServerImage } from '../env/server-image';
+import { ownLabels } from '../env/labels';
+import {
+  CONTAINER_CERT_DIR,
+  CONTAINER_CONFIG_PATH,
+  FRONTEND_GRPC_PORT,
+  INTERNAL_SERVER_NAME,
+  renderServerConfig,
+  ServerKeyPair,
+  ServerMode,
+} from './config';
+import { GrpcHealthWaitStrategy } from './health-wait';
+import { connectInternal, InternalPki, internalTls, KeyPairFiles, ServerEndpoint } from './endpoint';
+import { registerNamespaces } from './namespaces';
+
+const SERVER_LOG_LINES_KEPT = 400;
+
+export class TemporalServerContainer extends GenericContainer {
+  private frontend?: KeyPairFiles;
+  private clientCas: string[] = [];
+  private internal?: InternalPki;
+  private namespaces: string[] = ['default'];
+  private hostPort?: number;
+  private readonly logLines: string[] = [];
+
+  constructor(
+    image: ServerImage,
+    private readonly name: string,
+    private readonly mode: ServerMode,
+    runId = String(process.pid),
+  ) {
+    super(image.name);
+    this.withEntrypoint([image.entrypoint])
+      .withCommand(['--config-file', CONTAINER_CONFIG_PATH, '--allow-no-auth', 'start'])
+      .withLabels(ownLabels(runId))
+      .withStartupTimeout(60_000)
+      .withLogConsumer((stream) => this.keepLog(stream));
+  }
+
+  /** The certificate and key the frontend presents by default (tls and mtls). */
+  withFrontendCertificate(files: KeyPairFiles): this {
+    this.frontend = files;
+    return this;
+  }
+
+  /** CAs the frontend accepts client certificates from (mtls). */
+  withClientCas(caFiles: string[]): this {
+    this.clientCas = caFiles;
+    return this;
+  }
+
+  withInternalPki(internal: InternalPki): this {
+    this.internal = internal;
+    return this;
+  }
+
+  /** Publish the frontend on this host port instead of a random one. */
+  withHostPort(port: number): this {
+    this.hostPort = port;
+    return this;
+  }
+
+  /** Namespaces registered once the server is up (the full server creates none). */
+  withNamespaces(...namespaces: string[]): this {
+    this.namespaces = namespaces;
+    return this;
+  }
+
+  override async start(): Promise<StartedTemporalServer> {
+    this.withExposedPorts(this.hostPort ? { container: FRONTEND_GRPC_PORT, host: this.hostPort } : FRONTEND_GRPC_PORT);
+    this.prepareFiles();
+    const tls = this.internal ? await internalTls(this.mode, this.internal) : false;
+    this.withWaitStrategy(new GrpcHealthWaitStrategy(tls, () => this.logLines));
+    let started: StartedTestContainer | undefined;
+    try {
+      started = await super.start();
+      const server = new StartedTemporalServer(started, this.name, this.mode, this.internal!, this.logLines);
+      const connection = await connectInternal(server.endpoint());
+      try {
+        await registerNamespaces(connection, this.namespaces);
+      } finally {
+        await connection.close();
+      }
+      return server;
+    } catch (error) {
+      await started?.stop().catch(() => undefined);
+      throw withServerLog(error, this.mode, this.logLines);
+    }
+  }
+
+  /** Render the config and queue it, with the certificates it names, for copying in before start. */
+  private prepareFiles(): void {
+    if (this.mode === 'plain') {
+      this.withCopyContentToContainer([{ content: renderServerConfig('plain'), target: CONTAINER_CONFIG_PATH }]);
+      return;
+    }
+    if (!this.frontend || !this.internal) {
+      throw new Error(`a ${this.mode} server needs withFrontendCertificate() and withInternalPki()`);
+    }
+    const internal = this.internal;
+    const copies: { source: string; name: string; mode: number }[] = [];
+    const place = (source: string, name: string, secret = false): string => {
+      copies.push({ source, name, mode: secret ? 0o600 : 0o644 });
+      return name;
+    };
+    const pair = (files: KeyPairFiles, name: string): ServerKeyPair => ({
+      certFile: place(files.cert, `${name}.pem`),
+      keyFile: place(files.key, `${name}.key`, true),
+    });
+    const internalCa = place(internal.caFile, 'internal-ca.pem');
+    const clientCaFiles = this.clientCas.map((file, i) => place(file, `client-ca-${i}.pem`));
+    const config = renderServerConfig(this.mode, {
+      frontend: pair(this.frontend, 'frontend'),
+      hostOverrides: { [INTERNAL_SERVER_NAME]: pair(internal.server, 'internal-server') },
+      clientCaFiles: this.mode === 'mtls' ? [...clientCaFiles, internalCa] : undefined,
+      serverCaFile: internalCa,
+      serverName: INTERNAL_SERVER_NAME,
+      systemWorker: pair(internal.client, 'system-worker'),
+    });
+    this.withCopyFilesToContainer(
+      copies.map(({ source, name, mode }) => ({ source, target: `${CONTAINER_CERT_DIR}/${name}`, mode })),
+    ).withCopyContentToContainer([{ content: config, target: CONTAINER_CONFIG_PATH }]);
+  }
+
+  private keepLog(stream: Readable): void {
+    let partial = '';
+    stream.on('data', (chunk: Buffer | string) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      this.logLines.push(...lines);
+      if (this.logLines.length > SERVER_LOG_LINES_KEPT) this.logLines.splice(0, this.logLines.length - SERVER_LOG_LINES_KEPT);
+    });
+  }
+}
+
+export class StartedTemporalServer extends AbstractStartedContainer {
+  constructor(
+    container: StartedTestContainer,
+    readonly name: string,
+    readonly mode: ServerMode,
+    private readonly internal: InternalPki,
+    private readonly logLines: string[],
+  ) {
+    super(container);
+  }
+
+  /** What the rest of the harness needs to reach this server. */
+  endpoint(): ServerEndpoint {
+    return {
+      name: this.name,
+      mode: this.mode,
+      address: `${this.getHost()}:${this.getMappedPort(FRONTEND_GRPC_PORT)}`,
+      internal: this.internal,
+    };
+  }
+
+  /** The last lines the server printed, for a failure report. */
+  recentLog(lines = 40): string {
+    return this.logLines.slice(-lines).join('\n');
+  }
+}
+
+function withServerLog(error: unknown, mode: ServerMode, logLines: string[]): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const tail = logLines.slice(-25).join('\n');
+  return new Error(`the ${mode} Temporal server did not start: ${message}${tail ? `\n--- server log (last lines) ---\n${tail}` : ''}`);
+}

@@ -1,0 +1,73 @@
+/**
+ * The client stack: `@temporalio/client` on grpc-js and Node's OpenSSL. A cell connects as the
+ * application would, starts the workflow and awaits its result.
+ *
+ * `Connection.connect` reports nearly every TLS failure as "Failed to connect before the
+ * deadline", because grpc-js keeps retrying the channel. Beside it runs a probe that shows the
+ * reason: a lazy connection without the retry interceptor, and one call under a short deadline,
+ * whose UNAVAILABLE status carries the channel's last error.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { Counterparts } from './counterparts';
+import {
+  awaitResult,
+  checkEncryptedAtRest,
+  checkGreeting,
+  ConnectionUnderTest,
+  GREETING_NAME,
+  OK,
+  StackAttempt,
+  TIMEOUTS,
+  withTimeout,
+} from './cell';
+
+export async function runClientCell(target: ConnectionUnderTest, counterparts: Counterparts): Promise<StackAttempt> {
+  const options: ConnectionOptions = { address: target.address, tls: target.tls, connectTimeout: TIMEOUTS.connectMs };
+  const probe = probeReason(options);
+  let connection: Connection;
+  try {
+    connection = await withTimeout(Connection.connect(options), TIMEOUTS.connectMs + 1000, 'Connection.connect');
+  } catch (error) {
+    return { error, cause: await probe, stage: 'connect' };
+  }
+  await probe;
+  const namespace = target.namespace ?? 'default';
+  const encrypted = target.codecChoice !== undefined;
+  try {
+    const client = new Client({
+      connection,
+      ...(target.namespace === undefined ? {} : { namespace }),
+      dataConverter: { payloadCodecs: target.codec ? [target.codec] : [] },
+    });
+    const workflowId = `client-cell-${randomUUID()}`;
+    const handle = await client.workflow.start('greetingWorkflow', {
+      taskQueue: await counterparts.taskQueueFor(namespace, encrypted),
+      workflowId,
+      args: [GREETING_NAME],
+    });
+    const observer = await counterparts.client(namespace, false);
+    checkGreeting(await awaitResult(handle, observer));
+    if (target.verifyEncryptedAtRest) await checkEncryptedAtRest(observer, workflowId);
+    return OK;
+  } catch (error) {
+    return { error, stage: 'workflow' };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The channel's real error, from one call that is not retried; null when the call succeeds. */
+async function probeReason(options: ConnectionOptions): Promise<unknown> {
+  let connection: Connection | undefined;
+  try {
+    connection = Connection.lazy({ ...options, interceptors: [] });
+    const probing = connection;
+    await probing.withDeadline(Date.now() + TIMEOUTS.probeMs, () => probing.workflowService.getSystemInfo({}));
+    return null;
+  } catch (error) {
+    return error;
+  } finally {
+    await connection?.close();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The harness's own side of every cell, connected with its internal credentials: a worker that
+ * executes the workflows a client under test starts, and a client that starts the workflows a
+ * worker under test executes. One of each per server, namespace and codec, made on first use.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { connectInternal, internalTls, ServerEndpoint } from '../server/endpoint';
+import * as activities from './activities';
+import { AesGcmCodec } from './encryption-codec';
+import type { CodecChoice } from '../matrix/scenario';
+
+const SHARED_SECRET = 'temporal-tls-harness shared codec secret';
+const KEY_ID = 'harness-key-1';
+
+/** The codec a side has for a scenario's codec choice (the key id is the same; the key may not be). */
+export function codecFor(choice: CodecChoice | undefined): PayloadCodec | undefined {
+  if (choice === 'shared') return new AesGcmCodec(KEY_ID, SHARED_SECRET);
+  if (choice === 'wrong-key') return new AesGcmCodec(KEY_ID, 'a different secret');
+  return undefined;
+}
+
+export class Counterparts {
+  private connection?: Promise<Connection>;
+  private nativeConnection?: Promise<NativeConnection>;
+  private readonly workers = new Map<string, Promise<{ taskQueue: string; worker: Worker; running: Promise<void> }>>();
+  private readonly clients = new Map<string, Client>();
+
+  constructor(
+    private readonly server: ServerEndpoint,
+    private readonly workflowBundlePath: string,
+  ) {}
+
+  /** A task queue a running worker polls, in `namespace`, with the shared codec if `encrypted`. */
+  async taskQueueFor(namespace: string, encrypted: boolean): Promise<string> {
+    const key = `${namespace}/${encrypted}`;
+    if (!this.workers.has(key)) this.workers.set(key, this.startWorker(namespace, encrypted, key));
+    return (await this.workers.get(key)!).taskQueue;
+  }
+
+  /** A client in `namespace`, with the shared codec if `encrypted`. */
+  async client(namespace: string, encrypted: boolean): Promise<Client> {
+    const key = `${namespace}/${encrypted}`;
+    const existing = this.clients.get(key);
+    if (existing) return existing;
+    const client = new Client({
+      connection: await this.internalConnection(),
+      namespace,
+      dataConverter: { payloadCodecs: encrypted ? [codecFor('shared')!] : [] },
+    });
+    this.clients.set(key, client);
+    return client;
+  }
+
+  /** The plain internal connection (no codec), e.g. to register namespaces or read raw history. */
+  internalConnection(): Promise<Connection> {
+    this.connection ??= connectInternal(this.server);
+    return this.connection;
+  }
+
+  async close(): Promise<void> {
+    for (const pending of this.workers.values()) {
+      const { worker, running } = await pending;
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+    }
+    if (this.nativeConnection) await (await this.nativeConnection).close();
+    if (this.connection) await (await this.connection).close();
+  }
+
+  private async startWorker(namespace: string, encrypted: boolean, key: string) {
+    this.nativeConnection ??= internalTls(this.server.mode, this.server.internal).then((tls) =>
+      NativeConnection.connect({ address: this.server.address, tls }),
+    );
+    const taskQueue = `harness-counterpart-${key.replace(/\W/g, '-')}`;
+    const worker = await Worker.create({
+      connection: await this.nativeConnection,
+      namespace,
+      taskQueue,
+      workflowBundle: { codePath: this.workflowBundlePath },
+      activities,
+      dataConverter: { payloadCodecs: encrypted ? [codecFor('shared')!] : [] },
+    });
+    return { taskQueue, worker, running: worker.run() };
+  }
+}

@@ -1,0 +1,22 @@
+/** Every scenario of the matrix, in report order. */
+import { baseline } from './baseline';
+import { clientCertificate } from './client-cert';
+import type { HarnessScenario } from './define';
+import { encryption } from './encryption';
+import { namespace } from './namespace';
+import { pem } from './pem';
+import { protocol } from './protocol';
+import { serverCertificate } from './server-cert';
+
+export { SERVERS, type ServerName } from './servers';
+export type { HarnessScenario } from './define';
+
+export const SCENARIOS: HarnessScenario[] = [
+  ...baseline,
+  ...serverCertificate,
+  ...clientCertificate,
+  ...protocol,
+  ...pem,
+  ...namespace,
+  ...encryption,
+];

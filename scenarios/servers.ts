@@ -1,0 +1,31 @@
+/** The servers scenarios run against. Each is its own container, started only when a selected scenario needs it. */
+import type { ServerSpec } from '../harness/matrix/scenario';
+
+export const SERVERS = {
+  plain: { mode: 'plain', hostPort: 7233, about: 'No TLS, on port 7233 when it is free (for the no-port scenario).' },
+  tls: { mode: 'tls', certificate: 'server', about: 'Server-authenticated TLS; certificate for localhost, 127.0.0.1 and ::1.' },
+  mtls: { mode: 'mtls', certificate: 'server', about: 'Mutual TLS: requireClientAuth with the harness CA as client CA.' },
+  'tls-expired': { mode: 'tls', certificate: 'serverExpired', about: 'Presents a certificate that expired yesterday.' },
+  'tls-not-yet-valid': { mode: 'tls', certificate: 'serverNotYetValid', about: 'Presents a certificate valid from next month.' },
+  'tls-cn-only': { mode: 'tls', certificate: 'serverCnOnly', about: 'Presents a certificate with CN=localhost and no SAN.' },
+  'tls-v1': { mode: 'tls', certificate: 'serverV1', about: 'Presents an X.509 v1 certificate (no extensions).' },
+  'tls-sha1': { mode: 'tls', certificate: 'serverSha1', about: 'Presents a SHA-1-signed certificate.' },
+  'tls-chain': {
+    mode: 'tls',
+    certificate: 'serverViaIntermediate',
+    sendChain: true,
+    about: 'Leaf signed by an intermediate CA, sent with the intermediate.',
+  },
+  'tls-no-chain': {
+    mode: 'tls',
+    certificate: 'serverViaIntermediate',
+    about: 'Leaf signed by an intermediate CA, sent alone.',
+  },
+  'tls-sample': {
+    mode: 'tls',
+    certificate: 'serverTlsSample',
+    about: "Like samples-server's tls-simple: the certificate names only tls-sample and ::1.",
+  },
+} as const satisfies Record<string, ServerSpec>;
+
+export type ServerName = keyof typeof SERVERS;
