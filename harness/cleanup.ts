@@ -33,4 +33,9 @@ function installSignalHandlers(): void {
       void runCleanups().finally(() => process.exit(code));
     });
   }
+  // A crash must not leave containers behind either.
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`[harness] crashed: ${error.stack ?? error}\n`);
+    void runCleanups().finally(() => process.exit(70));
+  });
 }

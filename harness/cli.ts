@@ -3,6 +3,7 @@
  * temporal-tls-harness: prove a Temporal connection setup against a real server, and name the
  * cause when it fails. Each command lives in harness/commands/; this file only wires them up.
  */
+import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { registerMatrixCommand } from './commands/matrix';
 import { HarnessError } from './errors';
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     // Known problems are one line with what to do; anything else is a bug and keeps its stack.
-    process.stderr.write(error instanceof HarnessError ? `error: ${error.message}\n` : `${(error as Error).stack}\n`);
+    process.stderr.write(error instanceof HarnessError ? `error: ${error.message}\n` : `${inspect(error)}\n`);
     return 1;
   } finally {
     await runCleanups();
@@ -32,5 +33,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // grpc-js sets an IP address as the TLS server name when one is dialled, and Node warns about it.
+  process.noDeprecation = true;
   void main(process.argv).then((code) => process.exit(code));
 }

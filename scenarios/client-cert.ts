@@ -11,5 +11,5 @@ export const clientCertificate: HarnessScenario[] = [
   { name: 'encrypted-key', family, about: 'The client key is encrypted with a passphrase (BEGIN ENCRYPTED PRIVATE KEY).', server: 'mtls', client: { tls: { ...mutualAuth, key: 'client-encrypted' } }, expect: both('KEY_ENCRYPTED') },
   { name: 'empty-key', family, about: 'clientCertPair has the certificate but an empty key (an unset secret).', server: 'mtls', client: { tls: { ...mutualAuth, key: 'empty' } }, expect: both('KEY_MISSING') },
   { name: 'v1-client-cert', family, about: 'The client certificate is X.509 v1.', server: 'mtls', client: { tls: { ...mutualAuth, cert: 'clientV1', key: 'clientV1' } }, expect: { client: 'ok', worker: 'CERT_V1_UNSUPPORTED' }, divergence: 'The Go server accepts a v1 client certificate; rustls (worker) refuses to send one.' },
-  { name: 'cert-and-key-swapped', family, about: 'The key is given as the certificate and the certificate as the key.', server: 'mtls', client: { tls: { ...mutualAuth, swapCertAndKey: true } }, expect: both('CERT_MALFORMED') },
+  { name: 'cert-and-key-swapped', family, about: 'The key is given as the certificate and the certificate as the key.', server: 'mtls', client: { tls: { ...mutualAuth, swapCertAndKey: true } }, expect: both('CERT_KEY_SWAPPED') },
 ];

@@ -7,14 +7,19 @@
  */
 import type { Stack } from '../matrix/results';
 import type { DiagnosisCode } from './codes';
+import type { ClientCertFacts } from './evidence';
 
-/** What was configured, for the rules whose error text does not say enough. */
+/** What was configured and observed, for the rules whose error text does not say enough. */
 export interface ClassifyContext {
   stack: Stack;
   /** Whether the client side was configured to speak TLS. */
   clientTls: boolean;
-  /** Whether the server speaks TLS, when known. */
-  serverTls?: boolean;
+  /** The PEM texts given as client certificate and key. */
+  pem?: { cert?: string; key?: string };
+  /** What the client certificate says about itself, when it parses. */
+  clientCert?: ClientCertFacts;
+  /** The server sends its leaf without the intermediate that issued it (see evidence.ts). */
+  incompleteChain?: boolean;
 }
 
 interface Rule {
@@ -24,47 +29,70 @@ interface Rule {
   when?: (context: ClassifyContext) => boolean;
 }
 
-/** Ordered: specific texts before general ones. */
+const KEY_UNPARSED = /DECODER routines::unsupported|PrivateKeyParseError|failed to parse private key|bad decrypt|no start line/i;
+const CERT_UNPARSED = /no start line|NoCertificatesPresented|CertificateParseError|PrivateKeyParseError/i;
+/** A server that drops the connection right after the handshake, with no alert the client could read. */
+const REJECTED_WITHOUT_ALERT = /connection closed|UnexpectedEof|peer closed connection|ConnectionReset|ECONNRESET/i;
+
+const keyText = (context: ClassifyContext) => context.pem?.key ?? '';
+const certText = (context: ClassifyContext) => context.pem?.cert ?? '';
+
+/** Ordered: evidence-backed and specific texts before general ones. */
 export const RULES: readonly Rule[] = [
-  // Configuration errors, raised before any I/O.
+  // Configuration errors, raised before any I/O. The stacks' words are vague ("unsupported",
+  // "PrivateKeyParseError"), so the PEM that was given tells which mistake it is.
   { code: 'INVALID_ADDRESS', pattern: /Invalid address for Temporal gRPC endpoint|invalid target URL/i },
-  { code: 'KEY_ENCRYPTED', pattern: /bad decrypt|ENCRYPTED PRIVATE KEY|bad password|interrupted or cancelled/i },
+  {
+    code: 'CERT_KEY_SWAPPED',
+    pattern: CERT_UNPARSED,
+    when: (c) => /PRIVATE KEY-----/.test(certText(c)) && /CERTIFICATE-----/.test(keyText(c)),
+  },
+  { code: 'KEY_MISSING', pattern: KEY_UNPARSED, when: (c) => c.pem?.cert !== undefined && keyText(c).trim() === '' },
+  { code: 'KEY_MISSING', pattern: /Private key must be given|Missing property 'clientPrivateKey'/i },
+  { code: 'KEY_ENCRYPTED', pattern: KEY_UNPARSED, when: (c) => /ENCRYPTED PRIVATE KEY|Proc-Type: 4,ENCRYPTED/.test(keyText(c)) },
   { code: 'KEY_CERT_MISMATCH', pattern: /key values mismatch|KeyMismatch|InconsistentKeys/i },
-  { code: 'KEY_MISSING', pattern: /Private key must be given|Missing property 'clientPrivateKey'|no private key/i },
   { code: 'CERT_MALFORMED', pattern: /Certificate chain must be given|Missing property 'clientCert'/i },
   { code: 'CERT_V1_UNSUPPORTED', pattern: /UnsupportedCertVersion/ },
-  { code: 'CERT_MALFORMED', pattern: /no start line|NoCertificatesPresented|CertificateParseError|ASN1|bad base64 decode/i },
-  { code: 'KEY_MALFORMED', pattern: /DECODER routines::unsupported|PrivateKeyParseError|failed to parse private key|no (RSA|PKCS8)/i },
-  { code: 'SERVER_NAME_INVALID', pattern: /InvalidDnsNameError|invalid uri character|invalid dns name/i },
+  { code: 'CERT_MALFORMED', pattern: /no start line|NoCertificatesPresented|CertificateParseError|bad base64 decode/i },
+  { code: 'KEY_MALFORMED', pattern: KEY_UNPARSED },
+  { code: 'SERVER_NAME_INVALID', pattern: /InvalidDnsNameError|invalid uri character|Host: \S+:\d+\. is not in the cert/i },
 
   // The server's certificate, as the client checks it.
-  { code: 'SERVER_CERT_EXPIRED', pattern: /certificate has expired|ExpiredContext|CertExpired|Expired\b/ },
+  { code: 'SERVER_CERT_EXPIRED', pattern: /certificate has expired|ExpiredContext|InvalidCertificate\(Expired\)/ },
   { code: 'SERVER_CERT_NOT_YET_VALID', pattern: /certificate is not yet valid|NotValidYet/ },
-  { code: 'WEAK_SIGNATURE', pattern: /md too weak|UnsupportedSignatureAlgorithm|BadSignature|weak/i },
-  { code: 'SERVER_CERT_NO_SAN', pattern: /presented: \[\]/ },
+  { code: 'WEAK_SIGNATURE', pattern: /digest algorithm too weak|md too weak|UnsupportedSignatureAlgorithm/i },
+  { code: 'SERVER_CERT_NO_SAN', pattern: /NotValidForName\w* \{ expected: [^}]*presented: \[\]/ },
   { code: 'SERVER_NAME_MISMATCH', pattern: /NotValidForName|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate's altnames/ },
   { code: 'INTERMEDIATE_AS_ROOT', pattern: /unable to get issuer certificate\b/ },
-  { code: 'CHAIN_INCOMPLETE', pattern: /unable to verify the first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE/ },
-  { code: 'SERVER_CA_UNTRUSTED', pattern: /UnknownIssuer|unable to get local issuer certificate|self[- ]signed certificate/ },
+  {
+    code: 'CHAIN_INCOMPLETE',
+    pattern: /unable to verify the first certificate|UnknownIssuer/,
+    when: (c) => c.incompleteChain === true,
+  },
+  { code: 'SERVER_CA_UNTRUSTED', pattern: /UnknownIssuer|unable to get local issuer certificate|unable to verify the first certificate|self[- ]signed certificate/ },
 
-  // The client's certificate, as the server rejects it (a TLS alert).
-  { code: 'CLIENT_CERT_REQUIRED', pattern: /certificate required|CertificateRequired/i },
-  { code: 'CLIENT_CERT_UNTRUSTED', pattern: /alert unknown ca|UnknownCA/i },
-  { code: 'CLIENT_CERT_EXPIRED', pattern: /alert certificate expired|CertificateExpired/i },
-  { code: 'CLIENT_CERT_WRONG_USAGE', pattern: /alert bad certificate|BadCertificate|unsupported certificate/i },
+  // The client's certificate, as the server rejects it: a TLS alert, or (a race in the worker
+  // stack) a dropped connection, where the certificate itself tells why.
+  { code: 'CLIENT_CERT_REQUIRED', pattern: /alert certificate required|alert: CertificateRequired/i },
+  { code: 'CLIENT_CERT_UNTRUSTED', pattern: /alert unknown ca|alert: UnknownCA/i },
+  { code: 'CLIENT_CERT_EXPIRED', pattern: /alert certificate expired|alert: CertificateExpired/i },
+  { code: 'CLIENT_CERT_WRONG_USAGE', pattern: /alert bad certificate|alert: BadCertificate|alert unsupported certificate/i },
+  { code: 'CLIENT_CERT_EXPIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.expired === true },
+  { code: 'CLIENT_CERT_WRONG_USAGE', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.clientAuthAllowed === false },
+  { code: 'CLIENT_CERT_UNTRUSTED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert !== undefined && c.clientTls },
 
   // Protocol and reachability.
   { code: 'TLS_TO_PLAINTEXT_SERVER', pattern: /wrong version number|InvalidContentType|packet length too long/i },
   { code: 'CONNECTION_REFUSED', pattern: /ECONNREFUSED|Connection refused|ConnectionRefused/i },
   {
     code: 'PLAINTEXT_TO_TLS_SERVER',
-    pattern: /BrokenPipe|Connection reset|ECONNRESET|Connection dropped|stream closed|Failed to connect|transport error/i,
-    when: (context) => !context.clientTls,
+    pattern: /BrokenPipe|Connection reset|ECONNRESET|stream closed|Failed to connect \(/i,
+    when: (c) => !c.clientTls,
   },
 
   // After connecting.
   { code: 'NAMESPACE_NOT_FOUND', pattern: /Namespace not found|Namespace \S+ is not found|NamespaceNotFound/i },
-  { code: 'PAYLOAD_UNDECODABLE', pattern: /Unknown encoding|binary\/encrypted|cannot decrypt payload|decrypt/i },
+  { code: 'PAYLOAD_UNDECODABLE', pattern: /Unknown encoding|cannot decrypt payload/i },
   { code: 'TIMEOUT', pattern: /did not settle within|Failed to connect before the deadline|DEADLINE_EXCEEDED/i },
 ];
 

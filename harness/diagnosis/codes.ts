@@ -75,6 +75,10 @@ export const DIAGNOSES = {
     explanation: 'A client certificate was given without its private key (or the key is empty).',
     fix: 'Give both halves of tls.clientCertPair: crt and a non-empty key.',
   },
+  CERT_KEY_SWAPPED: {
+    explanation: 'The private key is given as the certificate and the certificate as the key.',
+    fix: 'Swap them: clientCertPair.crt takes the CERTIFICATE PEM, clientCertPair.key the PRIVATE KEY PEM.',
+  },
   CERT_MALFORMED: {
     explanation: 'A certificate PEM cannot be parsed.',
     fix: 'Restore the PEM exactly: real line breaks, no indentation or quotes, markers on their own lines.',

@@ -2,8 +2,10 @@
  * Runs cells: one scenario through one stack against its server, then names the cause of a
  * failure and compares outcome and cause with the scenario's expectation.
  */
-import { randomUUID } from 'node:crypto';
-import { classify, errorText } from '../diagnosis/classify';
+import { readFileSync } from 'node:fs';
+import { randomUUID, X509Certificate } from 'node:crypto';
+import { ClassifyContext, classify, errorText } from '../diagnosis/classify';
+import { clientCertFacts, sendsIncompleteChain } from '../diagnosis/evidence';
 import { DiagnosisCode, DIAGNOSES } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
 import { redactKeyMaterial } from '../diagnosis/redact';
@@ -22,6 +24,7 @@ import type { Expectation, Scenario } from './scenario';
 /** Everything a cell needs from the environment: servers, certificates, the workflow bundle. */
 export class CellRunner {
   private readonly counterparts = new Map<string, Counterparts>();
+  private intermediates?: X509Certificate[];
 
   constructor(
     private readonly endpoints: Record<string, ServerEndpoint>,
@@ -45,12 +48,45 @@ export class CellRunner {
       stack === 'client'
         ? await runClientCell(target, counterparts)
         : await runWorkerCell(target, counterparts, this.workflowBundlePath);
-    return judge(scenario, stack, attempt, pem, setup.tls !== false, Date.now() - started);
+    const ms = Date.now() - started;
+    const context: ClassifyContext = { stack, clientTls: setup.tls !== false, pem, clientCert: clientCertFacts(pem.cert) };
+    const serverName = setup.tls === false ? undefined : setup.tls.serverName;
+    return judge(scenario, stack, attempt, context, ms, () =>
+      sendsIncompleteChain(target.address, serverName, this.knownIntermediates()),
+    );
+  }
+
+  /**
+   * Start the harness's own workers and clients for the servers and namespaces `scenarios` use,
+   * so that no cell's time includes them.
+   */
+  async warmUp(scenarios: Scenario[]): Promise<void> {
+    const wanted = new Set(
+      scenarios
+        .filter((scenario) => this.endpoints[scenario.server] && !/fresh|no-such|Default/.test(scenario.client.namespace ?? ''))
+        .map((scenario) => `${scenario.server}|${scenario.client.namespace ?? 'default'}|${scenario.client.codec !== undefined}`),
+    );
+    await Promise.all(
+      [...wanted].map(async (key) => {
+        const [server, namespace, encrypted] = key.split('|');
+        const counterparts = this.counterpartsFor(this.endpoints[server]);
+        await counterparts.taskQueueFor(namespace, encrypted === 'true').ready();
+        await counterparts.client(namespace, false);
+      }),
+    );
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.counterparts.values()].map((counterparts) => counterparts.close()));
     this.counterparts.clear();
+  }
+
+  /** CA certificates of the PKI that are not self-signed: the intermediates a server might omit. */
+  private knownIntermediates(): X509Certificate[] {
+    this.intermediates ??= (['ca', 'otherCa', 'intermediateCa'] as const)
+      .map((name) => new X509Certificate(readFileSync(this.pki.certPath(name))))
+      .filter((cert) => cert.ca && cert.issuer !== cert.subject);
+    return this.intermediates;
   }
 
   private counterpartsFor(endpoint: ServerEndpoint): Counterparts {
@@ -72,21 +108,19 @@ export class CellRunner {
 }
 
 /** Compare what happened with what the scenario expects, and explain a failure. */
-export function judge(
+export async function judge(
   scenario: Scenario,
   stack: Stack,
   attempt: StackAttempt,
-  pem: PemInputs,
-  clientTls: boolean,
+  context: ClassifyContext,
   ms: number,
-): CellResult {
+  incompleteChain: () => Promise<boolean>,
+): Promise<CellResult> {
   const expectation: Expectation = scenario.expect[stack];
   const failed = attempt.error !== null && attempt.error !== undefined;
   const error = failed ? redactKeyMaterial(errorText(attempt.error)) : null;
   const cause = attempt.cause ? redactKeyMaterial(errorText(attempt.cause)) : null;
-  const diagnosis: DiagnosisCode | null = failed
-    ? classify(`${error} ${cause ?? ''}`, { stack, clientTls })
-    : null;
+  const diagnosis = failed ? await diagnose(`${error} ${cause ?? ''}`, context, incompleteChain) : null;
   const expectedDiagnosis = expectation === 'ok' ? null : expectation;
   return {
     scenario: scenario.name,
@@ -98,13 +132,20 @@ export function judge(
     diagnosis,
     explanation: diagnosis ? DIAGNOSES[diagnosis].explanation : null,
     fix: diagnosis ? DIAGNOSES[diagnosis].fix : null,
-    detail: diagnosis ? pemDetail(diagnosis, pem) : null,
+    detail: diagnosis ? pemDetail(diagnosis, context.pem ?? {}) : null,
     error,
     cause,
     passed: diagnosis === expectedDiagnosis,
     divergent: false,
     ms,
   };
+}
+
+/** Classify; when the server's certificate is untrusted, look at the chain it sends before saying why. */
+async function diagnose(text: string, context: ClassifyContext, incompleteChain: () => Promise<boolean>): Promise<DiagnosisCode> {
+  const first = classify(text, context);
+  if (first !== 'SERVER_CA_UNTRUSTED') return first;
+  return classify(text, { ...context, incompleteChain: await incompleteChain() });
 }
 
 /** For a malformed PEM, which damage it has and where. */

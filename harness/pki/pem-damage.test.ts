@@ -125,6 +125,18 @@ describe('detectPemDamage', () => {
     expect(detectPemDamage(damaged)).toEqual([EXPECTED.crlf, EXPECTED.indented]);
   });
 
+  it('orders findings by line', () => {
+    const damaged = MANGLINGS['leading-blank-lines'].apply(MANGLINGS['no-final-newline'].apply(pem));
+    expect(detectPemDamage(damaged)).toEqual([
+      EXPECTED['leading-blank-lines'],
+      {
+        kind: 'no-final-newline',
+        line: lastLine + 2,
+        message: `no line break after the last line (line ${lastLine + 2})`,
+      },
+    ]);
+  });
+
   it('reports a quoted .env value with escaped newlines as both', () => {
     const damaged = MANGLINGS.quoted.apply(MANGLINGS['literal-newlines'].apply(pem));
     expect(kindsOf(damaged)).toEqual(['literal-newlines', 'quoted']);

@@ -30,7 +30,10 @@ const CLEAN_BODY = /(-----BEGIN [A-Z0-9 ]+-----\n)([\s\S]*?)(\n-----END )/g;
 
 /** Joins each block's base64 lines into one, leaving the marker lines alone. */
 function joinBodies(pem: string): string {
-  return pem.replace(CLEAN_BODY, (_block, begin: string, body: string, end: string) => begin + body.replace(/\n/g, '') + end);
+  return pem.replace(
+    CLEAN_BODY,
+    (_block, begin: string, body: string, end: string) => begin + body.replace(/\n/g, '') + end,
+  );
 }
 
 /**
@@ -382,7 +385,7 @@ function normalise(text: string): string {
   let current = text;
   for (;;) {
     const next = CLEANUPS.reduce((result, cleanup) => cleanup(result), current);
-    return next;
+    if (next === current) return current;
     current = next;
   }
 }

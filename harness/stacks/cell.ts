@@ -59,9 +59,14 @@ export const EXPECTED_GREETING = `Hello, ${GREETING_NAME}!`;
  * The workflow's result, or the reason it will never come: a workflow task that fails (for
  * instance a worker that cannot decode the payloads) is retried forever, so the history is
  * watched for the failure instead of waiting for a timeout.
+ *
+ * When the failure wins, the result's long-poll is cancelled: left in flight, it would outlive
+ * its connection, and grpc-js's retry timer would then call into a closed channel and crash.
  */
 export async function awaitResult(handle: WorkflowHandle, observer: Client): Promise<unknown> {
   let settled = false;
+  const longPoll = new AbortController();
+  const result = handle.client.connection.withAbortSignal(longPoll.signal, () => handle.result());
   const watcher = (async (): Promise<never> => {
     const watched = observer.workflow.getHandle(handle.workflowId);
     while (!settled) {
@@ -74,9 +79,10 @@ export async function awaitResult(handle: WorkflowHandle, observer: Client): Pro
     return new Promise<never>(() => undefined);
   })();
   try {
-    return await withTimeout(Promise.race([handle.result(), watcher]), TIMEOUTS.workflowMs, 'the workflow');
+    return await withTimeout(Promise.race([result, watcher]), TIMEOUTS.workflowMs, 'the workflow');
   } finally {
     settled = true;
+    longPoll.abort();
   }
 }
 

@@ -32,29 +32,30 @@ export async function runClientCell(target: ConnectionUnderTest, counterparts: C
     return { error, cause: await probe, stage: 'connect' };
   }
   await probe;
-  const namespace = target.namespace ?? 'default';
-  const encrypted = target.codecChoice !== undefined;
   try {
-    const client = new Client({
-      connection,
-      ...(target.namespace === undefined ? {} : { namespace }),
-      dataConverter: { payloadCodecs: target.codec ? [target.codec] : [] },
-    });
-    const workflowId = `client-cell-${randomUUID()}`;
-    const handle = await client.workflow.start('greetingWorkflow', {
-      taskQueue: await counterparts.taskQueueFor(namespace, encrypted),
-      workflowId,
-      args: [GREETING_NAME],
-    });
-    const observer = await counterparts.client(namespace, false);
-    checkGreeting(await awaitResult(handle, observer));
-    if (target.verifyEncryptedAtRest) await checkEncryptedAtRest(observer, workflowId);
-    return OK;
+    return await runWorkflow(connection, target, counterparts);
   } catch (error) {
     return { error, stage: 'workflow' };
   } finally {
     await connection.close();
   }
+}
+
+async function runWorkflow(connection: Connection, target: ConnectionUnderTest, counterparts: Counterparts): Promise<StackAttempt> {
+  const namespace = target.namespace ?? 'default';
+  const client = new Client({
+    connection,
+    ...(target.namespace === undefined ? {} : { namespace }),
+    dataConverter: { payloadCodecs: target.codec ? [target.codec] : [] },
+  });
+  const workflowId = `client-cell-${randomUUID()}`;
+  const counterpart = counterparts.taskQueueFor(namespace, target.codecChoice !== undefined);
+  const handle = await client.workflow.start('greetingWorkflow', { taskQueue: counterpart.taskQueue, workflowId, args: [GREETING_NAME] });
+  await counterpart.ready();
+  const observer = await counterparts.client(namespace, false);
+  checkGreeting(await awaitResult(handle, observer));
+  if (target.verifyEncryptedAtRest) await checkEncryptedAtRest(observer, workflowId);
+  return OK;
 }
 
 /** The channel's real error, from one call that is not retried; null when the call succeeds. */

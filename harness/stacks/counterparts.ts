@@ -24,7 +24,7 @@ export function codecFor(choice: CodecChoice | undefined): PayloadCodec | undefi
 export class Counterparts {
   private connection?: Promise<Connection>;
   private nativeConnection?: Promise<NativeConnection>;
-  private readonly workers = new Map<string, Promise<{ taskQueue: string; worker: Worker; running: Promise<void> }>>();
+  private readonly workers = new Map<string, Promise<{ worker: Worker; running: Promise<void> }>>();
   private readonly clients = new Map<string, Client>();
 
   constructor(
@@ -32,11 +32,21 @@ export class Counterparts {
     private readonly workflowBundlePath: string,
   ) {}
 
-  /** A task queue a running worker polls, in `namespace`, with the shared codec if `encrypted`. */
-  async taskQueueFor(namespace: string, encrypted: boolean): Promise<string> {
+  /**
+   * The task queue of the worker for `namespace` (with the shared codec if `encrypted`), started on
+   * first use. Callers start their workflow first: in a namespace that does not exist, that is
+   * what must fail, not the harness's worker.
+   */
+  taskQueueFor(namespace: string, encrypted: boolean): { taskQueue: string; ready: () => Promise<void> } {
     const key = `${namespace}/${encrypted}`;
-    if (!this.workers.has(key)) this.workers.set(key, this.startWorker(namespace, encrypted, key));
-    return (await this.workers.get(key)!).taskQueue;
+    const taskQueue = `harness-counterpart-${key.replace(/\W/g, '-')}`;
+    if (!this.workers.has(key)) {
+      const starting = this.startWorker(namespace, encrypted, taskQueue);
+      starting.catch(() => undefined); // a failure is reported to whoever awaits ready()
+      this.workers.set(key, starting);
+    }
+    const starting = this.workers.get(key)!;
+    return { taskQueue, ready: async () => void (await starting) };
   }
 
   /** A client in `namespace`, with the shared codec if `encrypted`. */
@@ -61,19 +71,19 @@ export class Counterparts {
 
   async close(): Promise<void> {
     for (const pending of this.workers.values()) {
-      const { worker, running } = await pending;
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => undefined);
+      const started = await pending.catch(() => undefined);
+      if (!started) continue;
+      if (started.worker.getState() === 'RUNNING') started.worker.shutdown();
+      await started.running.catch(() => undefined);
     }
     if (this.nativeConnection) await (await this.nativeConnection).close();
     if (this.connection) await (await this.connection).close();
   }
 
-  private async startWorker(namespace: string, encrypted: boolean, key: string) {
+  private async startWorker(namespace: string, encrypted: boolean, taskQueue: string) {
     this.nativeConnection ??= internalTls(this.server.mode, this.server.internal).then((tls) =>
       NativeConnection.connect({ address: this.server.address, tls }),
     );
-    const taskQueue = `harness-counterpart-${key.replace(/\W/g, '-')}`;
     const worker = await Worker.create({
       connection: await this.nativeConnection,
       namespace,
@@ -82,6 +92,6 @@ export class Counterparts {
       activities,
       dataConverter: { payloadCodecs: encrypted ? [codecFor('shared')!] : [] },
     });
-    return { taskQueue, worker, running: worker.run() };
+    return { worker, running: worker.run() };
   }
 }

@@ -61,6 +61,20 @@ function grid(report: MatrixReport): string {
   return `<table class="grid">${head}${bodies.join('')}</table>`;
 }
 
+/** The scenarios with each cell's wording precomputed, so the page script does not repeat it. */
+function detailsData(report: MatrixReport) {
+  return report.scenarios.map((scenario) => ({
+    ...scenario,
+    cells: scenario.cells.map((cell) => ({
+      ...cell,
+      verdict: verdict(cell),
+      verdictTitle: VERDICT_TITLE[verdict(cell)],
+      expectedLabel: expectedLabel(cell),
+      actualLabel: actualLabel(cell),
+    })),
+  }));
+}
+
 function summary(report: MatrixReport): string {
   const s = report.summary;
   const stats: [key: string, label: string, value: string, alert: boolean][] = [
@@ -128,7 +142,9 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 .missing { color: var(--muted); }
 .not-applied { margin-bottom: 32px; }
 .not-applied h2 { font-size: 16px; }
-dialog { width: min(860px, calc(100vw - 32px)); max-height: calc(100vh - 48px); border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; box-shadow: 0 12px 40px rgba(0,0,0,.25); }
+dialog { width: min(860px, calc(100vw - 32px)); max-height: calc(100vh - 48px); border: 1px solid var(--line); border-radius: 10px; padding: 0; box-shadow: 0 12px 40px rgba(0,0,0,.25); }
+/* The padding sits on .body, so a click inside the dialog never lands on the dialog itself (see the script). */
+dialog .body { padding: 20px 24px; }
 dialog::backdrop { background: rgba(31,35,40,.45); }
 dialog h2 { margin: 0 32px 4px 0; font-size: 18px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 dialog h3 { font-size: 13px; margin: 16px 0 4px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
@@ -150,7 +166,6 @@ const SCRIPT = `
   var scenarios = JSON.parse(document.getElementById('matrix-data').textContent);
   var dialog = document.querySelector('[data-testid="details"]');
   var body = dialog.querySelector('.body');
-  var VERDICTS = { ok: 'ok, as expected', 'expected-fail': 'failed, as expected', mismatch: 'not as expected' };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -158,22 +173,19 @@ const SCRIPT = `
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function label(outcome, code) { return outcome === 'ok' ? 'ok' : (code || 'fail'); }
-  function verdict(cell) { return !cell.passed ? 'mismatch' : cell.actual === 'ok' ? 'ok' : 'expected-fail'; }
 
   function show(scenarioName, stack) {
     var scenario = scenarios.find(function (s) { return s.scenario === scenarioName; });
     var cell = scenario.cells.find(function (c) { return c.stack === stack; });
-    var v = verdict(cell);
     body.replaceChildren();
     body.append(el('h2', '', cell.scenario + ' [' + cell.stack + ']'));
-    body.append(el('span', 'verdict ' + v, VERDICTS[v]));
+    body.append(el('span', 'verdict ' + cell.verdict, cell.verdictTitle));
     body.append(el('p', 'about', scenario.about));
     var fields = el('dl');
     [
       ['family', cell.family],
-      ['expected', label(cell.expected, cell.expectedDiagnosis)],
-      ['actual', label(cell.actual, cell.diagnosis)],
+      ['expected', cell.expectedLabel],
+      ['actual', cell.actualLabel],
       ['time', Math.round(cell.ms) + ' ms'],
       ['explanation', cell.explanation],
       ['fix', cell.fix],
@@ -195,7 +207,7 @@ const SCRIPT = `
     var button = event.target.closest('button.cell');
     if (button) show(button.dataset.scenario, button.dataset.stack);
   });
-  // A click on the backdrop lands on the dialog element itself: close, as a modal should.
+  // A click on the backdrop lands on the dialog element itself (its content fills it edge to edge).
   dialog.addEventListener('click', function (event) { if (event.target === dialog) dialog.close(); });
 })();
 `;
@@ -230,7 +242,7 @@ ${notApplied(report)}
 <form method="dialog"><button class="close" aria-label="close">×</button></form>
 <div class="body"></div>
 </dialog>
-<script type="application/json" id="matrix-data">${scriptJson(report.scenarios)}</script>
+<script type="application/json" id="matrix-data">${scriptJson(detailsData(report))}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>

@@ -1,0 +1,84 @@
+/**
+ * Evidence beyond the error text, for causes the stacks word the same way: what the client was
+ * given (its PEMs, its certificate's validity and usage) and what the server actually sends.
+ */
+import { X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
+
+const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
+
+/** What the client certificate it was given says about itself. */
+export interface ClientCertFacts {
+  expired: boolean;
+  notYetValid: boolean;
+  /** False when an extendedKeyUsage extension is present without clientAuth. */
+  clientAuthAllowed: boolean;
+}
+
+export function clientCertFacts(pem: string | undefined, now = Date.now()): ClientCertFacts | undefined {
+  if (!pem) return undefined;
+  try {
+    const cert = new X509Certificate(pem);
+    const usages = cert.keyUsage; // Node names the extendedKeyUsage OIDs "keyUsage"
+    return {
+      expired: Date.parse(cert.validTo) < now,
+      notYetValid: Date.parse(cert.validFrom) > now,
+      clientAuthAllowed: usages === undefined || usages.includes(CLIENT_AUTH_OID),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the server sends its leaf without the intermediate that issued it: true when the leaf's
+ * issuer is one of `knownIntermediates` (CA certificates that are not self-signed) and no
+ * certificate of the sent chain is that issuer. Neither stack can tell this from a wrong CA;
+ * both just find no path.
+ */
+export async function sendsIncompleteChain(
+  address: string,
+  serverName: string | undefined,
+  knownIntermediates: X509Certificate[],
+): Promise<boolean> {
+  const sent = await presentedChain(address, serverName).catch(() => []);
+  const [leaf, ...rest] = sent;
+  if (!leaf) return false;
+  const issuer = knownIntermediates.find((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
+  return issuer !== undefined && !rest.some((cert) => cert.fingerprint256 === issuer.fingerprint256);
+}
+
+/** The certificates a TLS server sends, in order, read without verifying them. */
+export function presentedChain(address: string, serverName?: string, timeoutMs = 1000): Promise<X509Certificate[]> {
+  const { host, port } = splitAddress(address);
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host,
+      port,
+      servername: serverName ?? (isIp(host) ? undefined : host),
+      rejectUnauthorized: false,
+      ALPNProtocols: ['h2'],
+      timeout: timeoutMs,
+    });
+    socket.once('secureConnect', () => {
+      const chain: X509Certificate[] = [];
+      let current = socket.getPeerX509Certificate();
+      // Node links each certificate to its issuer only within what the server sent.
+      for (let depth = 0; current && depth < 10; depth++) {
+        chain.push(current);
+        current = current.issuerCertificate;
+      }
+      socket.destroy();
+      resolve(chain);
+    });
+    socket.once('timeout', () => socket.destroy(new Error(`no TLS answer from ${address} within ${timeoutMs}ms`)));
+    socket.once('error', reject);
+  });
+}
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(address);
+  return { host: match?.[1] ?? address, port: Number(match?.[2] ?? 7233) };
+}
+
+const isIp = (host: string) => /^[\d.]+$|:/.test(host);
