@@ -6,6 +6,8 @@
 import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { registerMatrixCommand } from './commands/matrix';
+import { registerServeCommand } from './commands/serve';
+import { registerValidateCommand } from './commands/validate';
 import { HarnessError } from './errors';
 import { runCleanups } from './cleanup';
 
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerMatrixCommand(program);
+  registerServeCommand(program);
+  registerValidateCommand(program);
   return program;
 }
 

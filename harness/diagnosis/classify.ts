@@ -86,7 +86,9 @@ export const RULES: readonly Rule[] = [
   { code: 'CONNECTION_REFUSED', pattern: /ECONNREFUSED|Connection refused|ConnectionRefused/i },
   {
     code: 'PLAINTEXT_TO_TLS_SERVER',
-    pattern: /BrokenPipe|Connection reset|ECONNRESET|stream closed|Failed to connect \(/i,
+    // A TLS frontend hangs up on the plaintext HTTP/2 preface; how the worker words that varies
+    // (broken pipe, reset, closed), but any transport failure of the first call means it.
+    pattern: /BrokenPipe|Connection reset|ECONNRESET|stream closed|connection closed|Failed to call GetSystemInfo|Failed to connect \(/i,
     when: (c) => !c.clientTls,
   },
 

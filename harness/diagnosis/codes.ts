@@ -115,6 +115,44 @@ export const DIAGNOSES = {
     explanation: 'The failure matches no known cause.',
     fix: 'Read the raw error below, and report it so the classifier can learn it.',
   },
+  // Found only by `validate`'s offline checks: no stack names these, but each predicts a failure
+  // (error), a coming failure (warning) or explains a setting (info).
+  PEM_DAMAGE_TOLERATED: {
+    explanation: 'The PEM has damage both stacks read through today (CRLF, trailing spaces, joined lines, ...).',
+    fix: 'Store the repaired copy (--fix-output DIR writes it), so the next tool that reads it does not choke.',
+  },
+  CERT_EXPIRES_SOON: {
+    explanation: 'A certificate expires within the next 30 days.',
+    fix: 'Renew it now and roll the new certificate out before it expires.',
+  },
+  CLIENT_CERT_NOT_YET_VALID: {
+    explanation: 'The client certificate is not valid yet (notBefore is in the future, or a clock is wrong).',
+    fix: 'Issue the certificate with a notBefore in the past, or fix the clock of the machine that signed it.',
+  },
+  CA_CERT_EXPIRED: {
+    explanation: 'A CA certificate has expired, so nothing chains to it any more.',
+    fix: 'Renew the CA (or use its successor) and reissue or re-trust what depends on it.',
+  },
+  CA_CERT_NOT_YET_VALID: {
+    explanation: 'A CA certificate is not valid yet (notBefore is in the future, or a clock is wrong).',
+    fix: 'Issue the CA with a notBefore in the past, or fix the clock of the machine that signed it.',
+  },
+  CA_NOT_A_CA: {
+    explanation: 'A certificate given as a CA may not sign certificates (basicConstraints CA:FALSE or keyUsage without keyCertSign).',
+    fix: "Give the CA that issued the server's certificate, not a leaf certificate.",
+  },
+  KEY_TOO_SMALL: {
+    explanation: 'An RSA key is shorter than 2048 bits; rustls (the worker) refuses such keys in a server chain.',
+    fix: 'Reissue the certificate with an RSA key of at least 2048 bits (or an EC P-256 key).',
+  },
+  CLIENT_CERT_ISSUER_UNKNOWN: {
+    explanation: 'The client certificate does not chain to any CA in the files given, so it cannot be checked offline.',
+    fix: "Make sure the server's clientCaFiles (or the Cloud namespace's CA) holds the CA that issued it.",
+  },
+  SERVER_CERT_WRONG_USAGE: {
+    explanation: 'The server certificate may not be used for TLS servers (extendedKeyUsage without serverAuth, or keyUsage without a TLS usage).',
+    fix: 'Reissue the server certificate with extendedKeyUsage serverAuth and keyUsage digitalSignature.',
+  },
 } as const satisfies Record<string, { explanation: string; fix: string }>;
 
 export type DiagnosisCode = keyof typeof DIAGNOSES;

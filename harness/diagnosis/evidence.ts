@@ -49,7 +49,7 @@ export async function sendsIncompleteChain(
 }
 
 /** The certificates a TLS server sends, in order, read without verifying them. */
-export function presentedChain(address: string, serverName?: string, timeoutMs = 1000): Promise<X509Certificate[]> {
+export function presentedChain(address: string, serverName?: string, timeoutMs = 3000): Promise<X509Certificate[]> {
   const { host, port } = splitAddress(address);
   return new Promise((resolve, reject) => {
     const socket = tls.connect({

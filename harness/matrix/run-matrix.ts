@@ -31,7 +31,8 @@ export function installQuietRuntime(): void {
   Runtime.install({
     logger: process.env.TLS_HARNESS_SDK_LOG === '1' ? new DefaultLogger('WARN') : new DefaultLogger('ERROR', discard),
     shutdownSignals: [],
-    telemetryOptions: { logging: { filter: 'ERROR', forward: {} } },
+    // Core's own logs go to stderr: forwarding them to Node would hold the process open.
+    telemetryOptions: { logging: { filter: 'ERROR', console: {} } },
   });
 }
 

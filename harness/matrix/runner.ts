@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID, X509Certificate } from 'node:crypto';
-import { ClassifyContext, classify, errorText } from '../diagnosis/classify';
+import type { ClassifyContext } from '../diagnosis/classify';
+import { diagnoseAttempt } from '../diagnosis/diagnose';
 import { clientCertFacts, sendsIncompleteChain } from '../diagnosis/evidence';
 import { DiagnosisCode, DIAGNOSES } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
-import { redactKeyMaterial } from '../diagnosis/redact';
 import { StackAttempt } from '../stacks/cell';
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts } from '../stacks/counterparts';
@@ -117,10 +117,7 @@ export async function judge(
   incompleteChain: () => Promise<boolean>,
 ): Promise<CellResult> {
   const expectation: Expectation = scenario.expect[stack];
-  const failed = attempt.error !== null && attempt.error !== undefined;
-  const error = failed ? redactKeyMaterial(errorText(attempt.error)) : null;
-  const cause = attempt.cause ? redactKeyMaterial(errorText(attempt.cause)) : null;
-  const diagnosis = failed ? await diagnose(`${error} ${cause ?? ''}`, context, incompleteChain) : null;
+  const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, incompleteChain);
   const expectedDiagnosis = expectation === 'ok' ? null : expectation;
   return {
     scenario: scenario.name,
@@ -128,7 +125,7 @@ export async function judge(
     stack,
     expected: expectation === 'ok' ? 'ok' : 'fail',
     expectedDiagnosis,
-    actual: failed ? 'fail' : 'ok',
+    actual: diagnosis ? 'fail' : 'ok',
     diagnosis,
     explanation: diagnosis ? DIAGNOSES[diagnosis].explanation : null,
     fix: diagnosis ? DIAGNOSES[diagnosis].fix : null,
@@ -139,13 +136,6 @@ export async function judge(
     divergent: false,
     ms,
   };
-}
-
-/** Classify; when the server's certificate is untrusted, look at the chain it sends before saying why. */
-async function diagnose(text: string, context: ClassifyContext, incompleteChain: () => Promise<boolean>): Promise<DiagnosisCode> {
-  const first = classify(text, context);
-  if (first !== 'SERVER_CA_UNTRUSTED') return first;
-  return classify(text, { ...context, incompleteChain: await incompleteChain() });
 }
 
 /** For a malformed PEM, which damage it has and where. */

@@ -31,7 +31,7 @@ export const OK: StackAttempt = { error: null };
 /** Deadlines. No cell waits for an SDK default (10 s connect timeout, 10 retries). */
 export const TIMEOUTS = {
   connectMs: 1000,
-  probeMs: 1000,
+  probeMs: 3000,
   workflowMs: 5000,
 };
 

@@ -1,0 +1,77 @@
+/**
+ * `serve`: one real Temporal server (plain, TLS or mTLS) that stays up until Ctrl-C or SIGTERM,
+ * with the client settings printed ready to paste, so an application can be tried against it.
+ */
+import { Command, Option } from 'commander';
+import type { ServerMode } from '../server/config';
+import { parsePort } from '../serve/port';
+import { renderHuman, renderJsonLine } from '../serve/report';
+import { startServe } from '../serve/session';
+
+interface ServeCommandOptions {
+  mode: ServerMode;
+  namespace: string[];
+  port?: number;
+  certs?: string;
+  keepCerts?: boolean;
+  serverCert?: string;
+  serverKey?: string;
+  ca?: string;
+  clientCa: string[];
+  clientCert?: string;
+  clientKey?: string;
+  writeEnv?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Start one Temporal server and keep it running until Ctrl-C; print the settings a client needs.')
+    .addOption(new Option('--mode <mode>', 'what the frontend asks of clients').choices(['plain', 'tls', 'mtls']).makeOptionMandatory())
+    .option('--namespace <name>', 'register this namespace (repeatable; default: default)', collect, [])
+    .option('--port <n>', 'publish the frontend on this host port (default: 7233 when free, else a random one)', parsePort)
+    .option('--certs <dir>', 'folder for the minted certificates and the profile (default: certs/serve-<timestamp>)')
+    .option('--keep-certs', 'keep that folder when the server stops')
+    .option('--server-cert <file>', 'serve your own certificate (PEM, leaf first)')
+    .option('--server-key <file>', 'the key of --server-cert')
+    .option('--ca <file>', 'the CA clients verify --server-cert with')
+    .option('--client-ca <file>', 'with --mode mtls: a CA whose client certificates the server accepts (repeatable)', collect, [])
+    .option('--client-cert <file>', 'your client certificate, for the printed settings')
+    .option('--client-key <file>', 'the key of --client-cert')
+    // Not --env-file: node itself claims that flag even after the script name and exits with
+    // "node: <file>: not found" before the CLI runs (nodejs/node#54232), the usual case for an output file.
+    .option('--write-env <file>', 'also write the settings as KEY=value lines (an env file)')
+    .option('--json', 'print one JSON line to stdout once the server is serving; the rest goes to stderr')
+    .action(async (options: ServeCommandOptions) => {
+      const session = await startServe({
+        mode: options.mode,
+        namespaces: options.namespace.length > 0 ? options.namespace : ['default'],
+        port: options.port,
+        certs: options.certs,
+        keepCerts: Boolean(options.keepCerts),
+        userCertificates: {
+          serverCert: options.serverCert,
+          serverKey: options.serverKey,
+          ca: options.ca,
+          clientCa: options.clientCa,
+          clientCert: options.clientCert,
+          clientKey: options.clientKey,
+        },
+        envFile: options.writeEnv,
+      });
+      (options.json ? process.stderr : process.stdout).write(renderHuman(session));
+      if (options.json) process.stdout.write(renderJsonLine(session));
+      await untilStopped();
+    });
+}
+
+/**
+ * A pending promise does not keep Node alive; a timer does. The signal handlers that
+ * startServe registered (harness/cleanup.ts) remove the container and exit.
+ */
+function untilStopped(): Promise<never> {
+  return new Promise(() => setInterval(() => undefined, 1 << 30));
+}

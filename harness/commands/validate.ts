@@ -1,0 +1,33 @@
+/** `validate`: check one connection setup offline, then live through both SDK stacks. */
+import { Command } from 'commander';
+import { renderReport } from '../validate/report';
+import { toJson, validate, type ValidateOptions } from '../validate/validate';
+
+interface ValidateFlags extends ValidateOptions {
+  json?: boolean;
+}
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description(
+      'Check a Temporal TLS/mTLS setup: its PEM files offline, then a real connection through the client and the worker stack. ' +
+        'Settings come from flags, else TEMPORAL_* environment variables (samples or envconfig names), else an envconfig profile.',
+    )
+    .option('--address <host:port>', 'frontend address (default localhost:7233)')
+    .option('--namespace <name>', 'namespace to describe (default "default")')
+    .option('--ca <file>', "CA certificate that issued the server's certificate (PEM)")
+    .option('--cert <file>', 'client certificate, optionally followed by its chain (PEM)')
+    .option('--key <file>', 'private key of the client certificate (PEM)')
+    .option('--server-name <name>', 'server name override: the name the server certificate must carry')
+    .option('--profile <name>', 'read the settings from this envconfig profile (TEMPORAL_CONFIG_FILE or the default file)')
+    .option('--offline', 'check the files only: no connection to the server')
+    .option('--fix-output <dir>', 'write repaired copies of damaged PEM files to this folder (never over the originals)')
+    .option('--json', 'print { ok, source, findings, probes } as JSON')
+    .action(async (flags: ValidateFlags) => {
+      const { json, ...options } = flags;
+      const report = await validate(options);
+      process.stdout.write(json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderReport(report));
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}

@@ -1,0 +1,22 @@
+/**
+ * The host port to publish the frontend on. A port the user names must be free, and is checked
+ * before anything is minted or started, so a clash costs one line and leaves nothing behind.
+ */
+import { HarnessError } from '../errors';
+import { FRONTEND_GRPC_PORT } from '../server/config';
+import { portIsFree } from '../server/fleet';
+
+/** The port to bind, or `undefined` for a random one (the default 7233 is taken). */
+export async function choosePort(requested: number | undefined): Promise<number | undefined> {
+  if (requested === undefined) return (await portIsFree(FRONTEND_GRPC_PORT)) ? FRONTEND_GRPC_PORT : undefined;
+  if (!(await portIsFree(requested))) {
+    throw new HarnessError(`port ${requested} is already in use: stop what listens there, or pick another --port (omit it for a free one)`);
+  }
+  return requested;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HarnessError(`--port "${value}" is not a port number (1-65535)`);
+  return port;
+}

@@ -1,0 +1,231 @@
+/**
+ * `serve` end to end: the real CLI in a child process starts a real server, and an application
+ * configured from nothing but what serve printed runs a workflow through it; then Ctrl-C must
+ * leave no container behind.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { OWNER_PID_LABEL } from '../env/labels';
+import { installQuietRuntime } from '../matrix/run-matrix';
+import * as activities from '../stacks/activities';
+import { ensureWorkflowBundle } from '../stacks/bundle';
+import { makeOpensslPki } from './openssl-pki';
+
+jest.setTimeout(120_000);
+installQuietRuntime();
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/**
+ * The CLI as the bin script loads it (tsx's require hook), but with cli.ts as the main module:
+ * cli.ts runs only when it is `require.main`, which it is not when bin/temporal-tls-harness.js
+ * requires it.
+ */
+const CLI = ['--require', 'tsx/cjs', path.join(ROOT, 'harness', 'cli.ts')];
+
+/** The JSON line serve prints once the server is serving. */
+interface Ready {
+  address: string;
+  namespace: string;
+  mode: string;
+  serverName: string | null;
+  ca: string | null;
+  cert: string | null;
+  key: string | null;
+  envFile: string | null;
+  profile: string;
+  checkProblem: string | null;
+  readyMs: number;
+}
+
+interface Serve {
+  child: ChildProcess;
+  ready: Promise<Ready>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+}
+
+function serve(args: string[]): Serve {
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TLS_HARNESS_QUIET: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const ready = new Promise<Ready>((resolve, reject) => {
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('\n')) resolve(JSON.parse(stdout.slice(0, stdout.indexOf('\n'))));
+    });
+    void exited.then(({ code }) => reject(new Error(`serve exited with ${code} before it was ready:\n${stderr}`)));
+  });
+  ready.catch(() => undefined); // the tests that expect no ready line never await it
+  return { child, ready, exited, stderr: () => stderr };
+}
+
+/** Containers labelled as started by process `pid`. */
+function containersOf(pid: number): string[] {
+  const listed = spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=${OWNER_PID_LABEL}=${pid}`], { encoding: 'utf8' });
+  expect(listed.status).toBe(0);
+  return listed.stdout.split('\n').filter(Boolean);
+}
+
+/** What Ctrl-C must lead to: serve exits as a signalled command does, and leaves no container. */
+async function expectCleanExitOnCtrlC(session: Serve): Promise<void> {
+  expect(await session.exited).toEqual({ code: 130, signal: null });
+  expect(containersOf(session.child.pid!)).toEqual([]);
+}
+
+function parseEnvFile(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/** A worker on NativeConnection and a client on Connection, both from `options`, run the greeting. */
+async function runGreeting(options: { address?: string; tls?: TLSConfig | boolean | null }, namespace?: string): Promise<string> {
+  const connection = await Connection.connect({ address: options.address, tls: options.tls, connectTimeout: 10_000 });
+  const native = await NativeConnection.connect({ address: options.address, tls: options.tls });
+  try {
+    const taskQueue = `serve-test-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: native,
+      namespace,
+      taskQueue,
+      workflowBundle: { codePath: await ensureWorkflowBundle() },
+      activities,
+    });
+    const client = new Client({ connection, namespace });
+    return await worker.runUntil(
+      client.workflow.execute('greetingWorkflow', { taskQueue, workflowId: `serve-test-${randomUUID()}`, args: ['serve'] }),
+    );
+  } finally {
+    await Promise.all([connection.close(), native.close()]);
+  }
+}
+
+let tmp: string;
+beforeEach(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'serve-test-'));
+});
+afterEach(() => rm(tmp, { recursive: true, force: true }));
+
+test('mtls: a client and a worker configured only from the printed settings run a workflow; Ctrl-C removes everything', async () => {
+  const envFile = path.join(tmp, 'serve.env');
+  const pkiDir = path.join(tmp, 'pki');
+  const session = serve(['--mode', 'mtls', '--json', '--write-env', envFile, '--certs', pkiDir]);
+  try {
+    const ready = await session.ready;
+    expect(ready).toMatchObject({ mode: 'mtls', namespace: 'default', envFile, checkProblem: null });
+    const variables = parseEnvFile(await readFile(envFile, 'utf8'));
+
+    // (a) The samples' variables, used as hello-world-mtls uses them.
+    const samplesTls: TLSConfig = {
+      serverRootCACertificate: await readFile(variables.TEMPORAL_SERVER_ROOT_CA_CERT_PATH),
+      clientCertPair: {
+        crt: await readFile(variables.TEMPORAL_CLIENT_CERT_PATH),
+        key: await readFile(variables.TEMPORAL_CLIENT_KEY_PATH),
+      },
+      serverNameOverride: variables.TEMPORAL_SERVER_NAME_OVERRIDE,
+    };
+    expect(await runGreeting({ address: variables.TEMPORAL_ADDRESS, tls: samplesTls }, variables.TEMPORAL_NAMESPACE)).toBe(
+      'Hello, serve!',
+    );
+
+    // (b) envconfig's variables, and the profile file, which must say the same.
+    const envconfigVariables = Object.fromEntries(
+      Object.entries(variables).filter(([name]) => /^TEMPORAL_(ADDRESS|NAMESPACE|TLS_.+)$/.test(name)),
+    );
+    expect(Object.keys(envconfigVariables)).toEqual(expect.arrayContaining(['TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH']));
+    const fromVariables = loadClientConnectConfig({ disableFile: true, overrideEnvVars: envconfigVariables });
+    const fromProfile = loadClientConnectConfig({ configSource: { path: ready.profile }, overrideEnvVars: {} });
+    expect(fromProfile).toEqual(fromVariables);
+    expect(await runGreeting(fromVariables.connectionOptions, fromVariables.namespace)).toBe('Hello, serve!');
+  } finally {
+    session.child.kill('SIGINT');
+  }
+  await expectCleanExitOnCtrlC(session);
+  expect(existsSync(pkiDir)).toBe(false);
+});
+
+test('a busy --port is one line and a non-zero exit, with nothing started or written', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen({ port: 0, host: '0.0.0.0' }, resolve));
+  const port = (blocker.address() as net.AddressInfo).port;
+  const pkiDir = path.join(tmp, 'pki');
+  try {
+    const session = serve(['--mode', 'tls', '--port', String(port), '--certs', pkiDir]);
+    const { code } = await session.exited;
+    expect(code).not.toBe(0);
+    expect(session.stderr().trimEnd().split('\n')).toEqual([`error: port ${port} is already in use: stop what listens there, or pick another --port (omit it for a free one)`]);
+    expect(containersOf(session.child.pid!)).toEqual([]);
+    expect(existsSync(pkiDir)).toBe(false);
+  } finally {
+    blocker.close();
+  }
+});
+
+test('a key given as --server-cert is one line, with nothing started or written', async () => {
+  const pki = makeOpensslPki(tmp);
+  const pkiDir = path.join(tmp, 'pki');
+  const session = serve(['--mode', 'tls', '--server-cert', pki.server.key, '--server-key', pki.server.key, '--ca', pki.ca, '--certs', pkiDir]);
+  expect((await session.exited).code).toBe(1);
+  expect(session.stderr().trimEnd().split('\n')).toEqual([`error: --server-cert ${pki.server.key} holds a private key, not a certificate`]);
+  expect(containersOf(session.child.pid!)).toEqual([]);
+  expect(existsSync(pkiDir)).toBe(false);
+});
+
+test('your own certificates naming only tls-sample: serve says to use that server name, and a client that does connects', async () => {
+  const pki = makeOpensslPki(tmp);
+  const session = serve([
+    '--mode', 'mtls', '--json', '--certs', path.join(tmp, 'serve'),
+    '--server-cert', pki.server.cert, '--server-key', pki.server.key, '--ca', pki.ca,
+    '--client-ca', pki.ca, '--client-cert', pki.client.cert, '--client-key', pki.client.key,
+  ]);
+  try {
+    const ready = await session.ready;
+    expect(ready).toMatchObject({ serverName: 'tls-sample', ca: pki.ca, cert: pki.client.cert, key: pki.client.key, checkProblem: null });
+    expect(session.stderr()).toContain('use the server name tls-sample');
+    expect(session.stderr()).toContain('export TEMPORAL_SERVER_NAME_OVERRIDE=tls-sample');
+    expect(session.stderr()).toContain('--tls-server-name tls-sample');
+    expect(session.stderr()).toMatch(/also trusts the internal CA \S+internal-ca\.pem for client certificates/);
+
+    const tls = {
+      serverRootCACertificate: await readFile(ready.ca!),
+      clientCertPair: { crt: await readFile(ready.cert!), key: await readFile(ready.key!) },
+    };
+    const connection = await Connection.connect({ address: ready.address, tls: { ...tls, serverNameOverride: ready.serverName! } });
+    try {
+      expect((await connection.workflowService.getSystemInfo({})).serverVersion).toMatch(/^\d+\.\d+/);
+    } finally {
+      await connection.close();
+    }
+    // Without the name, the same client is refused: the frontend really presents the user's certificate.
+    const unnamed = Connection.lazy({ address: ready.address, tls, interceptors: [] });
+    try {
+      await expect(unnamed.withDeadline(Date.now() + 5000, () => unnamed.workflowService.getSystemInfo({}))).rejects.toThrow(
+        /tls-sample|altnames|Hostname/i,
+      );
+    } finally {
+      await unnamed.close();
+    }
+  } finally {
+    session.child.kill('SIGINT');
+  }
+  await expectCleanExitOnCtrlC(session);
+});
