@@ -50,6 +50,7 @@ export const RULES: readonly Rule[] = [
   { code: 'KEY_MISSING', pattern: KEY_UNPARSED, when: (c) => c.pem?.cert !== undefined && keyText(c).trim() === '' },
   { code: 'KEY_MISSING', pattern: /Private key must be given|Missing property 'clientPrivateKey'/i },
   { code: 'KEY_ENCRYPTED', pattern: KEY_UNPARSED, when: (c) => /ENCRYPTED PRIVATE KEY|Proc-Type: 4,ENCRYPTED/.test(keyText(c)) },
+  { code: 'KEY_ENCRYPTED', pattern: /bad decrypt|bad password read/i },
   { code: 'KEY_CERT_MISMATCH', pattern: /key values mismatch|KeyMismatch|InconsistentKeys/i },
   { code: 'CERT_MALFORMED', pattern: /Certificate chain must be given|Missing property 'clientCert'/i },
   { code: 'CERT_V1_UNSUPPORTED', pattern: /UnsupportedCertVersion/ },

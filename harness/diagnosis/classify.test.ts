@@ -1,0 +1,79 @@
+/**
+ * The classifier against error texts measured from the real server and SDK 1.24 (see the
+ * matrix's JSON output): each row is what a stack said and what the harness must call it.
+ */
+import { ClassifyContext, classify, errorText } from './classify';
+import type { DiagnosisCode } from './codes';
+
+const worker: ClassifyContext = { stack: 'worker', clientTls: true };
+const client: ClassifyContext = { stack: 'client', clientTls: true };
+const probe = (lastError: string) =>
+  `Error: Failed to connect before the deadline Error: 14 UNAVAILABLE: No connection established. Last error: ${lastError}. Resolution note: `;
+
+const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
+  ['untrusted CA (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(UnknownIssuer) }))', 'SERVER_CA_UNTRUSTED'],
+  ['untrusted CA (client)', client, probe('Error: unable to verify the first certificate'), 'SERVER_CA_UNTRUSTED'],
+  ['chain not sent (client)', { ...client, incompleteChain: true }, probe('Error: unable to verify the first certificate'), 'CHAIN_INCOMPLETE'],
+  ['chain not sent (worker)', { ...worker, incompleteChain: true }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(UnknownIssuer) }))', 'CHAIN_INCOMPLETE'],
+  ['intermediate as root (client)', client, probe('Error: unable to get issuer certificate'), 'INTERMEDIATE_AS_ROOT'],
+  ['expired (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(ExpiredContext { time: UnixTime(1795928741), not_after: UnixTime(1795842329) }) }))', 'SERVER_CERT_EXPIRED'],
+  ['expired (client)', client, probe('Error: certificate has expired'), 'SERVER_CERT_EXPIRED'],
+  ['not yet valid (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(NotValidYetContext { time: UnixTime(1), not_before: UnixTime(2) }) }))', 'SERVER_CERT_NOT_YET_VALID'],
+  ['not yet valid (client)', client, probe('Error: certificate is not yet valid'), 'SERVER_CERT_NOT_YET_VALID'],
+  ['name mismatch (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(NotValidForNameContext { expected: DnsName("localhost"), presented: ["DnsName(\\"tls-sample\\")", "IpAddress(0::1)"] }) }))', 'SERVER_NAME_MISMATCH'],
+  ['name mismatch (client)', client, probe("Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:tls-sample"), 'SERVER_NAME_MISMATCH'],
+  ['name with a port (worker)', worker, 'TransportError: tonic::transport::Error(Transport, InvalidDnsNameError)', 'SERVER_NAME_INVALID'],
+  ['name with a port (client)', client, probe("Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: localhost:7233. is not in the cert's altnames: DNS:localhost"), 'SERVER_NAME_INVALID'],
+  ['CN only (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(NotValidForNameContext { expected: DnsName("localhost"), presented: [] }) }))', 'SERVER_CERT_NO_SAN'],
+  ['v1 (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(Other(OtherError(UnsupportedCertVersion))) }))', 'CERT_V1_UNSUPPORTED'],
+  ['SHA-1 (client)', client, probe('Error: CA signature digest algorithm too weak'), 'WEAK_SIGNATURE'],
+  ['SHA-1 (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(UnsupportedSignatureAlgorithmContext { signature_algorithm_id: [6, 9] }) }))', 'WEAK_SIGNATURE'],
+  ['no client cert (client)', client, probe('807C:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:rec_layer_s3.c:1601:SSL alert number 116'), 'CLIENT_CERT_REQUIRED'],
+  ['no client cert (worker)', worker, 'TransportError: Failed to call GetSystemInfo: code: \'Unknown error\', message: "transport error", source: tonic::transport::Error(Transport, hyper::Error(Io, Custom { kind: InvalidData, error: "received fatal alert: CertificateRequired" }))', 'CLIENT_CERT_REQUIRED'],
+  ['client CA unknown (client)', client, probe('error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca:SSL alert number 48'), 'CLIENT_CERT_UNTRUSTED'],
+  ['client CA unknown (worker)', worker, 'TransportError: Failed to call GetSystemInfo: source: hyper::Error(Io, Custom { kind: InvalidData, error: "received fatal alert: UnknownCA" })', 'CLIENT_CERT_UNTRUSTED'],
+  ['client cert expired (client)', client, probe('error:0A000415:SSL routines:ssl3_read_bytes:sslv3 alert certificate expired:SSL alert number 45'), 'CLIENT_CERT_EXPIRED'],
+  ['client cert expired (worker, alert)', worker, 'TransportError: Failed to call GetSystemInfo: source: hyper::Error(Io, Custom { kind: InvalidData, error: "received fatal alert: CertificateExpired" })', 'CLIENT_CERT_EXPIRED'],
+  ['client cert expired (worker, no alert)', { ...worker, clientCert: { expired: true, notYetValid: false, clientAuthAllowed: true } }, 'TransportError: Failed to call GetSystemInfo: code: \'The operation was cancelled\', message: "operation was canceled", source: tonic::transport::Error(Transport, hyper::Error(Canceled, "connection closed"))', 'CLIENT_CERT_EXPIRED'],
+  ['serverAuth-only client cert (client)', client, probe('error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:SSL alert number 42'), 'CLIENT_CERT_WRONG_USAGE'],
+  ['key mismatch (client)', client, 'Error: error:05800074:x509 certificate routines::key values mismatch', 'KEY_CERT_MISMATCH'],
+  ['key mismatch (worker)', worker, 'TransportError: tonic::transport::Error(Transport, InconsistentKeys(KeyMismatch))', 'KEY_CERT_MISMATCH'],
+  ['encrypted key (client)', client, 'Error: error:1C800064:Provider routines::bad decrypt', 'KEY_ENCRYPTED'],
+  ['encrypted key (worker)', { ...worker, pem: { cert: 'x', key: '-----BEGIN ENCRYPTED PRIVATE KEY-----\n' } }, 'TransportError: tonic::transport::Error(Transport, PrivateKeyParseError)', 'KEY_ENCRYPTED'],
+  ['empty key (worker)', { ...worker, pem: { cert: 'x', key: '' } }, 'TransportError: tonic::transport::Error(Transport, PrivateKeyParseError)', 'KEY_MISSING'],
+  ['swapped (worker)', { ...worker, pem: { cert: '-----BEGIN PRIVATE KEY-----', key: '-----BEGIN CERTIFICATE-----' } }, 'TransportError: tonic::transport::Error(Transport, PrivateKeyParseError)', 'CERT_KEY_SWAPPED'],
+  ['mangled key (client)', client, 'Error: error:1E08010C:DECODER routines::unsupported', 'KEY_MALFORMED'],
+  ['mangled key (worker)', worker, 'TransportError: tonic::transport::Error(Transport, PrivateKeyParseError)', 'KEY_MALFORMED'],
+  ['mangled cert (client)', client, 'Error: error:0480006C:PEM routines::no start line', 'CERT_MALFORMED'],
+  ['mangled cert (worker)', worker, 'TransportError: tonic::transport::Error(Transport, NoCertificatesPresented)', 'CERT_MALFORMED'],
+  ['TLS to plaintext (client)', client, probe('Error: 807C:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), 'TLS_TO_PLAINTEXT_SERVER'],
+  ['TLS to plaintext (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidMessage(InvalidContentType) }))', 'TLS_TO_PLAINTEXT_SERVER'],
+  ['plaintext to TLS (client)', { ...client, clientTls: false }, probe('Failed to connect (2026-11-29T05:05:45.336Z)'), 'PLAINTEXT_TO_TLS_SERVER'],
+  ['plaintext to TLS (worker)', { ...worker, clientTls: false }, 'TransportError: Failed to call GetSystemInfo: code: \'Unknown error\', message: "transport error", source: hyper::Error(Io, Custom { kind: BrokenPipe, error: "stream closed because of a broken pipe" })', 'PLAINTEXT_TO_TLS_SERVER'],
+  ['refused (client)', client, probe('Error: connect ECONNREFUSED 127.0.0.1:45423'), 'CONNECTION_REFUSED'],
+  ['refused (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(ConnectError("tcp connect error", 127.0.0.1:45545, Os { code: 111, kind: ConnectionRefused, message: "Connection refused" })))', 'CONNECTION_REFUSED'],
+  ['scheme in address', client, "TypeError: Invalid address for Temporal gRPC endpoint: expected URI of the form 'hostname' or 'hostname:port'; got 'https://localhost:1'", 'INVALID_ADDRESS'],
+  ['namespace (client)', client, "NamespaceNotFoundError: Namespace not found: 'no-such-namespace'", 'NAMESPACE_NOT_FOUND'],
+  ['namespace (worker)', worker, 'TransportError: Namespace Default was not found or otherwise could not be described: Status { code: NotFound, message: "Namespace Default is not found." }', 'NAMESPACE_NOT_FOUND'],
+  ['codec missing', client, 'ValueError: Unknown encoding: binary/encrypted', 'PAYLOAD_UNDECODABLE'],
+  ['codec wrong key', worker, 'Error: the worker failed the workflow task: cannot decrypt payload with key "harness-key-1": wrong key or corrupted data', 'PAYLOAD_UNDECODABLE'],
+  ['a silent server', client, 'CellTimeoutError: NativeConnection.connect did not settle within 1000ms', 'TIMEOUT'],
+  ['something new', client, 'Error: the moon is in the wrong phase', 'UNCLASSIFIED'],
+];
+
+test.each(measured)('%s', (_name, context, text, code) => {
+  expect(classify(text, context)).toBe(code);
+});
+
+test('the connection-closed race is not called a client-certificate problem without a client certificate', () => {
+  const closed = 'TransportError: Failed to call GetSystemInfo: source: hyper::Error(Canceled, "connection closed")';
+  expect(classify(closed, worker)).toBe('UNCLASSIFIED');
+});
+
+test('errorText follows causes and grpc details', () => {
+  const inner = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { details: 'Last error: boom' });
+  const outer = new Error('Failed to connect to Temporal server', { cause: inner });
+  expect(errorText(outer)).toBe(
+    'Error: Failed to connect to Temporal server <- Error: 14 UNAVAILABLE: No connection established <- Last error: boom',
+  );
+});
