@@ -10,6 +10,8 @@ import { renderProgress, renderSummary, renderTable, useColor } from '../matrix/
 import { toJsonReport } from '../matrix/report/json';
 import { DEFAULT_CONCURRENCY, installQuietRuntime, runMatrix } from '../matrix/run-matrix';
 import type { Family } from '../matrix/scenario';
+import { applicableScenarios, UserCertificates, userFleetCertificates } from '../matrix/user-certificates';
+import { readUserCertificates } from '../serve/inputs';
 
 interface MatrixOptions {
   json?: string;
@@ -21,6 +23,13 @@ interface MatrixOptions {
   concurrency: number;
   certs: string;
   keepCerts?: boolean;
+  serverCert?: string;
+  serverKey?: string;
+  ca?: string;
+  clientCa?: string;
+  clientCert?: string;
+  clientKey?: string;
+  serverName?: string;
 }
 
 const FAMILIES: Family[] = ['baseline', 'server-cert', 'client-cert', 'protocol', 'pem', 'namespace', 'encryption'];
@@ -38,6 +47,13 @@ export function registerMatrixCommand(program: Command): void {
     .option('--concurrency <n>', 'cells in flight at once', parsePositiveInt, DEFAULT_CONCURRENCY)
     .option('--certs <dir>', 'folder for the minted PKI', 'certs')
     .option('--keep-certs', 'keep the minted PKI after the run')
+    .option('--server-cert <file>', 'run on your own certificates: the server certificate (chain) PEM')
+    .option('--server-key <file>', "your server certificate's private key")
+    .option('--ca <file>', 'the CA clients trust for your server certificate')
+    .option('--client-ca <file>', 'the CA your server trusts for client certificates (default: --ca)')
+    .option('--client-cert <file>', 'your client certificate, for the mTLS scenarios')
+    .option('--client-key <file>', "your client certificate's private key")
+    .option('--server-name <name>', 'the name clients verify your server as, if its certificate does not cover localhost')
     .action(async (options: MatrixOptions) => {
       const scenarios = selectScenarios(options);
       if (options.list) {
@@ -62,7 +78,12 @@ function selectScenarios(options: MatrixOptions): HarnessScenario[] {
   return selected;
 }
 
-async function runAndReport(scenarios: HarnessScenario[], options: MatrixOptions): Promise<number> {
+async function runAndReport(selected: HarnessScenario[], options: MatrixOptions): Promise<number> {
+  const user = userCertificates(options);
+  const { applied: scenarios, notApplied } = user
+    ? applicableScenarios(selected, SERVERS, user)
+    : { applied: selected, notApplied: [] };
+  if (scenarios.length === 0) throw new HarnessError('no selected scenario can run on these certificates: see --list and the options');
   installQuietRuntime();
   const progress = process.stderr.isTTY;
   let mismatches = 0;
@@ -70,6 +91,8 @@ async function runAndReport(scenarios: HarnessScenario[], options: MatrixOptions
     certsRoot: options.certs,
     keepCerts: options.keepCerts,
     concurrency: options.concurrency,
+    notApplied,
+    ...(user ? { certificates: userFleetCertificates(user) } : {}),
     onCell: (cell, done, total) => {
       if (!cell.passed) mismatches++;
       if (progress) process.stderr.write(`\r${renderProgress(done, total, mismatches)}`);
@@ -84,6 +107,28 @@ async function runAndReport(scenarios: HarnessScenario[], options: MatrixOptions
     options.html && writeReport(options.html, renderHtml(report)),
   ]);
   return report.summary.failed === 0 ? 0 : 1;
+}
+
+/** The user's certificates, checked, when any certificate option is given. */
+function userCertificates(options: MatrixOptions): UserCertificates | undefined {
+  const checked = readUserCertificates('mtls', {
+    serverCert: options.serverCert,
+    serverKey: options.serverKey,
+    ca: options.ca,
+    clientCa: options.clientCa || options.ca ? [options.clientCa ?? options.ca!] : undefined,
+    clientCert: options.clientCert,
+    clientKey: options.clientKey,
+  });
+  if (!checked) return undefined;
+  return {
+    serverCert: checked.serverCert,
+    serverKey: checked.serverKey,
+    ca: checked.ca,
+    clientCa: checked.clientCas[0],
+    clientCert: checked.client?.cert,
+    clientKey: checked.client?.key,
+    serverName: options.serverName,
+  };
 }
 
 async function writeReport(file: string, content: string): Promise<void> {

@@ -37,6 +37,7 @@ const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['client cert expired (worker, no alert)', { ...worker, clientCert: { expired: true, notYetValid: false, clientAuthAllowed: true } }, 'TransportError: Failed to call GetSystemInfo: code: \'The operation was cancelled\', message: "operation was canceled", source: tonic::transport::Error(Transport, hyper::Error(Canceled, "connection closed"))', 'CLIENT_CERT_EXPIRED'],
   ['serverAuth-only client cert (client)', client, probe('error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:SSL alert number 42'), 'CLIENT_CERT_WRONG_USAGE'],
   ['key mismatch (client)', client, 'Error: error:05800074:x509 certificate routines::key values mismatch', 'KEY_CERT_MISMATCH'],
+  ['key of another type than the certificate (client)', { ...client, clientCert: { expired: false, notYetValid: false, clientAuthAllowed: true, keyMatches: false } }, probe('error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:SSL alert number 116'), 'KEY_CERT_MISMATCH'],
   ['key mismatch (worker)', worker, 'TransportError: tonic::transport::Error(Transport, InconsistentKeys(KeyMismatch))', 'KEY_CERT_MISMATCH'],
   ['encrypted key (client)', client, 'Error: error:1C800064:Provider routines::bad decrypt', 'KEY_ENCRYPTED'],
   ['encrypted key (worker)', { ...worker, pem: { cert: 'x', key: '-----BEGIN ENCRYPTED PRIVATE KEY-----\n' } }, 'TransportError: tonic::transport::Error(Transport, PrivateKeyParseError)', 'KEY_ENCRYPTED'],

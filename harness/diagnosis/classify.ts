@@ -73,7 +73,10 @@ export const RULES: readonly Rule[] = [
   { code: 'SERVER_CA_UNTRUSTED', pattern: /UnknownIssuer|unable to get local issuer certificate|unable to verify the first certificate|self[- ]signed certificate/ },
 
   // The client's certificate, as the server rejects it: a TLS alert, or (a race in the worker
-  // stack) a dropped connection, where the certificate itself tells why.
+  // stack) a dropped connection, where the certificate itself tells why. OpenSSL quietly sends
+  // no certificate when the key is of another type than the certificate's (EC and RSA), so
+  // "certificate required" with a key that does not match means the mismatch.
+  { code: 'KEY_CERT_MISMATCH', pattern: /alert certificate required|alert: CertificateRequired/i, when: (c) => c.clientCert?.keyMatches === false },
   { code: 'CLIENT_CERT_REQUIRED', pattern: /alert certificate required|alert: CertificateRequired/i },
   { code: 'CLIENT_CERT_UNTRUSTED', pattern: /alert unknown ca|alert: UnknownCA/i },
   { code: 'CLIENT_CERT_EXPIRED', pattern: /alert certificate expired|alert: CertificateExpired/i },

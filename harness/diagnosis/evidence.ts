@@ -2,7 +2,7 @@
  * Evidence beyond the error text, for causes the stacks word the same way: what the client was
  * given (its PEMs, its certificate's validity and usage) and what the server actually sends.
  */
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
@@ -13,18 +13,29 @@ export interface ClientCertFacts {
   notYetValid: boolean;
   /** False when an extendedKeyUsage extension is present without clientAuth. */
   clientAuthAllowed: boolean;
+  /** Whether the key given with it belongs to it; undefined when the key does not parse. */
+  keyMatches?: boolean;
 }
 
-export function clientCertFacts(pem: string | undefined, now = Date.now()): ClientCertFacts | undefined {
-  if (!pem) return undefined;
+export function clientCertFacts(certPem: string | undefined, keyPem?: string, now = Date.now()): ClientCertFacts | undefined {
+  if (!certPem) return undefined;
   try {
-    const cert = new X509Certificate(pem);
+    const cert = new X509Certificate(certPem);
     const usages = cert.keyUsage; // Node names the extendedKeyUsage OIDs "keyUsage"
     return {
       expired: Date.parse(cert.validTo) < now,
       notYetValid: Date.parse(cert.validFrom) > now,
       clientAuthAllowed: usages === undefined || usages.includes(CLIENT_AUTH_OID),
+      keyMatches: keyMatches(cert, keyPem),
     };
+  } catch {
+    return undefined;
+  }
+}
+
+function keyMatches(cert: X509Certificate, key: string | undefined): boolean | undefined {
+  try {
+    return key ? cert.checkPrivateKey(createPrivateKey(key)) : undefined;
   } catch {
     return undefined;
   }

@@ -37,6 +37,11 @@ export interface EnvironmentOptions {
   certsRoot: string;
   /** Keep the minted PKI after the run (it is removed by default). */
   keepCerts?: boolean;
+  /**
+   * Which certificates the servers use, given the freshly minted PKI. Default: the harness's own
+   * ({@link harnessCertificates}); `matrix --server-cert ...` puts the user's in their place.
+   */
+  certificates?: (pki: HarnessPkiFiles) => Promise<FleetCertificates>;
 }
 
 export function harnessCertificates(pki: HarnessPkiFiles): FleetCertificates {
@@ -81,9 +86,10 @@ export async function setUpMatrixEnvironment(
       timed('workflowBundleMs', ensureWorkflowBundle),
     ]);
     Object.assign(timings, provisioned.timings);
+    const certificates = await (options.certificates ?? (async (files) => harnessCertificates(files)))(pki);
     log(`starting ${Object.keys(specs).length} Temporal server(s): ${Object.keys(specs).join(', ')}`);
     const fleet = await timed('serversMs', () =>
-      startFleet(specs, { image: provisioned.image, runId, certificates: harnessCertificates(pki), namespaces: MATRIX_NAMESPACES }),
+      startFleet(specs, { image: provisioned.image, runId, certificates, namespaces: MATRIX_NAMESPACES }),
     );
     for (const [name, ms] of Object.entries(fleet.startMs)) timings[`server:${name}Ms`] = ms;
     return {

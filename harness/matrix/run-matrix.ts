@@ -15,6 +15,8 @@ export interface MatrixRunOptions extends EnvironmentOptions {
   /** Cells in flight at once. */
   concurrency?: number;
   onCell?: (cell: CellResult, done: number, total: number) => void;
+  /** Scenarios left out, with the reason, for the report. */
+  notApplied?: { scenario: string; reason: string }[];
 }
 
 export const DEFAULT_CONCURRENCY = 6;
@@ -79,7 +81,7 @@ export async function runMatrix(
       serverVersion: process.env.TLS_HARNESS_SERVER_IMAGE ?? serverVersion(),
       sdkVersion: require('@temporalio/client/package.json').version,
       scenarios: results,
-      notApplied: [],
+      notApplied: options.notApplied ?? [],
       summary: {
         cells: cells.length,
         passed,

@@ -49,7 +49,7 @@ export class CellRunner {
         ? await runClientCell(target, counterparts)
         : await runWorkerCell(target, counterparts, this.workflowBundlePath);
     const ms = Date.now() - started;
-    const context: ClassifyContext = { stack, clientTls: setup.tls !== false, pem, clientCert: clientCertFacts(pem.cert) };
+    const context: ClassifyContext = { stack, clientTls: setup.tls !== false, pem, clientCert: clientCertFacts(pem.cert, pem.key) };
     const serverName = setup.tls === false ? undefined : setup.tls.serverName;
     return judge(scenario, stack, attempt, context, ms, () =>
       sendsIncompleteChain(target.address, serverName, this.knownIntermediates()),
