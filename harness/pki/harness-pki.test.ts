@@ -83,6 +83,12 @@ test('each key belongs to its certificate, and private keys are 0600', async () 
   expect((await stat(pki.clientEncryptedKeyPath)).mode & 0o777).toBe(0o600);
 });
 
+test('PEM files end lines with LF only, as OpenSSL writes them', async () => {
+  for (const file of [pki.certPath('client'), pki.keyPath('client'), pki.clientPkcs1KeyPath, pki.chainPath]) {
+    expect(await readFile(file, 'utf8')).not.toContain('\r');
+  }
+});
+
 test('the chain file is the leaf followed by its intermediate', async () => {
   const chain = await readFile(pki.chainPath, 'utf8');
   const blocks = chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];

@@ -74,23 +74,32 @@ export function credential(certificate: forge.pki.Certificate, privateKey: forge
   return {
     certificate,
     privateKey,
-    certPem: pki.certificateToPem(certificate),
+    certPem: lf(pki.certificateToPem(certificate)),
     keyPem: pkcs8Pem(privateKey),
   };
 }
 
 export function pkcs8Pem(key: forge.pki.rsa.PrivateKey): string {
-  return pki.privateKeyInfoToPem(pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(key)));
+  return lf(pki.privateKeyInfoToPem(pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(key))));
 }
 
 /** PKCS#1 (`BEGIN RSA PRIVATE KEY`), node-forge's and older OpenSSL's default. */
 export function pkcs1Pem(key: forge.pki.rsa.PrivateKey): string {
-  return pki.privateKeyToPem(key);
+  return lf(pki.privateKeyToPem(key));
 }
 
 /** PKCS#8 encrypted with a passphrase (`BEGIN ENCRYPTED PRIVATE KEY`). */
 export function encryptedPkcs8Pem(key: forge.pki.rsa.PrivateKey, passphrase: string): string {
-  return pki.encryptRsaPrivateKey(key, passphrase, { algorithm: 'aes256' });
+  return lf(pki.encryptRsaPrivateKey(key, passphrase, { algorithm: 'aes256' }));
+}
+
+/**
+ * node-forge ends PEM lines with CRLF; OpenSSL and every other tool with LF. The harness writes
+ * LF like them, so that damage scenarios start from what users have (a CR left behind would
+ * quietly act as a line break and hide "newlines removed").
+ */
+function lf(pem: string): string {
+  return pem.replace(/\r\n/g, '\n');
 }
 
 function subjectAttributes(spec: CertificateSpec): forge.pki.CertificateField[] {
