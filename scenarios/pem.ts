@@ -8,8 +8,7 @@ import { HarnessScenario, mutualAuth } from './define';
 
 /**
  * Which manglings each stack still parses, as measured against both: OpenSSL (client) skips
- * anything before the BEGIN marker, a byte order mark included; rustls (worker) does not. Any
- * line break counts for both, a lone CR included.
+ * anything before the BEGIN marker, a byte order mark included; rustls (worker) does not.
  */
 const TOLERATED: Record<Mangling, { client: boolean; worker: boolean; why?: string }> = {
   'literal-newlines': { client: false, worker: false },
