@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI through tsx, so the package needs no build step.
 require('tsx/cjs');
-require('../harness/cli.ts');
+require('../harness/cli.ts').runCli();

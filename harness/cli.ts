@@ -36,8 +36,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Run the CLI on this process's arguments and exit with its code (used by bin/ and `tsx harness/cli.ts`). */
+export function runCli(): void {
   // grpc-js sets an IP address as the TLS server name when one is dialled, and Node warns about it.
   process.noDeprecation = true;
   void main(process.argv).then((code) => process.exit(code));
 }
+
+if (require.main === module) runCli();

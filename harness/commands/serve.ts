@@ -10,35 +10,36 @@ import { startServe } from '../serve/session';
 
 interface ServeCommandOptions {
   mode: ServerMode;
-  namespace: string[];
+  namespace?: string[];
   port?: number;
   certs?: string;
   keepCerts?: boolean;
   serverCert?: string;
   serverKey?: string;
   ca?: string;
-  clientCa: string[];
+  clientCa?: string[];
   clientCert?: string;
   clientKey?: string;
   writeEnv?: string;
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** For repeatable options; no default, so that help shows none. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('Start one Temporal server and keep it running until Ctrl-C; print the settings a client needs.')
     .addOption(new Option('--mode <mode>', 'what the frontend asks of clients').choices(['plain', 'tls', 'mtls']).makeOptionMandatory())
-    .option('--namespace <name>', 'register this namespace (repeatable; default: default)', collect, [])
+    .option('--namespace <name>', 'register this namespace (repeatable; default: default)', collect)
     .option('--port <n>', 'publish the frontend on this host port (default: 7233 when free, else a random one)', parsePort)
     .option('--certs <dir>', 'folder for the minted certificates and the profile (default: certs/serve-<timestamp>)')
     .option('--keep-certs', 'keep that folder when the server stops')
     .option('--server-cert <file>', 'serve your own certificate (PEM, leaf first)')
     .option('--server-key <file>', 'the key of --server-cert')
     .option('--ca <file>', 'the CA clients verify --server-cert with')
-    .option('--client-ca <file>', 'with --mode mtls: a CA whose client certificates the server accepts (repeatable)', collect, [])
+    .option('--client-ca <file>', 'with --mode mtls: a CA whose client certificates the server accepts (repeatable)', collect)
     .option('--client-cert <file>', 'your client certificate, for the printed settings')
     .option('--client-key <file>', 'the key of --client-cert')
     // Not --env-file: node itself claims that flag even after the script name and exits with
@@ -48,7 +49,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (options: ServeCommandOptions) => {
       const session = await startServe({
         mode: options.mode,
-        namespaces: options.namespace.length > 0 ? options.namespace : ['default'],
+        namespaces: options.namespace ?? ['default'],
         port: options.port,
         certs: options.certs,
         keepCerts: Boolean(options.keepCerts),

@@ -3,16 +3,17 @@
  * started by the global set-up. One test per cell; a cell whose outcome or diagnosis differs
  * from its scenario's expectation fails with the raw error beside it.
  */
-import { SCENARIOS } from '../../scenarios';
+import { SCENARIOS, SERVERS } from '../../scenarios';
 import { pkiOf, type EnvironmentDescription } from '../matrix/environment';
 import { STACKS } from '../matrix/results';
-import { installQuietRuntime } from '../matrix/run-matrix';
+import { installQuietRuntime, splitByDefaultPort } from '../matrix/run-matrix';
 import { CellRunner } from '../matrix/runner';
 import { ENVIRONMENT_VARIABLE } from './global-setup';
 
 const description: EnvironmentDescription = JSON.parse(process.env[ENVIRONMENT_VARIABLE] ?? 'null');
 installQuietRuntime();
 const runner = new CellRunner(description.endpoints, pkiOf(description), description.workflowBundlePath);
+const { portTaken } = splitByDefaultPort(SCENARIOS, SERVERS, description.endpoints);
 
 afterAll(() => runner.close());
 
@@ -23,7 +24,9 @@ describe.each(families)('%s', (family) => {
     STACKS.map((stack) => [scenario.name, stack, scenario] as const),
   );
 
-  test.concurrent.each(cells)('%s [%s]', async (_name, stack, scenario) => {
+  test.concurrent.each(cells)('%s [%s]', async (name, stack, scenario) => {
+    const blocked = portTaken.find((entry) => entry.scenario === name);
+    if (blocked) throw new Error(`${name} cannot run: it ${blocked.reason}`);
     const cell = await runner.run(scenario, stack);
     const expected = scenario.expect[stack];
     // The whole observation is compared, so a failure shows what happened and why.

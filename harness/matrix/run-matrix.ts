@@ -10,6 +10,7 @@ import { EnvironmentOptions, serversFor, setUpMatrixEnvironment } from './enviro
 import type { CellResult, MatrixReport } from './results';
 import { STACKS } from './results';
 import type { Scenario, ServerSpec } from './scenario';
+import type { ServerEndpoint } from '../server/endpoint';
 
 export interface MatrixRunOptions extends EnvironmentOptions {
   /** Cells in flight at once. */
@@ -38,6 +39,26 @@ export function installQuietRuntime(): void {
   });
 }
 
+/**
+ * Scenarios that dial the default port need their server on it; when another process holds the
+ * port, they cannot run here, and the report says so instead of dialling whatever listens there.
+ */
+export function splitByDefaultPort(
+  scenarios: Scenario[],
+  servers: Record<string, ServerSpec>,
+  endpoints: Record<string, ServerEndpoint>,
+) {
+  const onItsPort = (name: string) => endpoints[name]?.address.endsWith(`:${servers[name].hostPort}`);
+  const needsPort = (scenario: Scenario) => scenario.client.address === 'no-port' && !onItsPort(scenario.server);
+  return {
+    runnable: scenarios.filter((scenario) => !needsPort(scenario)),
+    portTaken: scenarios.filter(needsPort).map((scenario) => ({
+      scenario: scenario.name,
+      reason: `dials the default port ${servers[scenario.server].hostPort}, which another process holds on this machine`,
+    })),
+  };
+}
+
 export async function runMatrix(
   scenarios: Scenario[],
   servers: Record<string, ServerSpec>,
@@ -45,6 +66,8 @@ export async function runMatrix(
 ): Promise<MatrixReport> {
   const startedAt = new Date();
   const environment = await setUpMatrixEnvironment(serversFor(scenarios, servers), options);
+  const { runnable, portTaken } = splitByDefaultPort(scenarios, servers, environment.description.endpoints);
+  scenarios = runnable;
   const runner = new CellRunner(environment.description.endpoints, environment.pki, environment.description.workflowBundlePath);
   const stop = async () => {
     try {
@@ -81,7 +104,7 @@ export async function runMatrix(
       serverVersion: process.env.TLS_HARNESS_SERVER_IMAGE ?? serverVersion(),
       sdkVersion: require('@temporalio/client/package.json').version,
       scenarios: results,
-      notApplied: options.notApplied ?? [],
+      notApplied: [...(options.notApplied ?? []), ...portTaken],
       summary: {
         cells: cells.length,
         passed,

@@ -29,7 +29,9 @@ export function renderHuman(session: ServeSession): string {
     `temporal workflow list ${cliFlags(settings).map(shellQuote).join(' ')}`,
     '',
     session.checkProblem === undefined
-      ? `Checked: a client configured from ${path.basename(session.profile)} alone reached namespace ${settings.namespace}.`
+      ? `Checked: a client configured from ${path.basename(session.profile)} ${
+          session.checkedWithStandIn ? "(with serve's internal client certificate standing in for yours)" : 'alone'
+        } reached namespace ${settings.namespace}.`
       : `WARNING: a client configured from ${path.basename(session.profile)} alone could not reach the server: ${session.checkProblem}`,
     ...(session.envFile ? [`Env file (both families): ${session.envFile}`] : []),
     `Ctrl-C or SIGTERM stops the server and removes its container${session.keepCerts ? '' : ` and ${session.certsDir} (--keep-certs keeps it)`}.`,

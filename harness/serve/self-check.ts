@@ -29,7 +29,8 @@ export async function checkProfile(profile: ClientConnectConfig, standInClient?:
     );
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    // grpc-js ends its UNAVAILABLE messages with an empty "Resolution note:" when DNS was fine.
+    return (error as Error).message.replace(/\s*Resolution note:\s*$/, '');
   } finally {
     await connection.close();
   }

@@ -40,7 +40,7 @@ export function addressingFor(certificate: X509Certificate): ClientAddressing {
   // A wildcard covers one label of anything: `*.example.com` accepts `temporal.example.com`.
   const wildcard = dns.find((name) => name.startsWith('*.'))?.replace('*', 'temporal');
   const serverName = exact ?? wildcard ?? ip[0];
-  if (serverName) return { host: 'localhost' };
+  if (serverName) return { host: 'localhost', serverName };
   const commonName = /(?:^|\n)CN=(.*)/.exec(certificate.subject)?.[1];
   const warning =
     'the certificate has no subjectAltName: the client (OpenSSL) falls back to its CN, but the worker (rustls) and the temporal CLI (Go) refuse it';

@@ -48,7 +48,9 @@ export interface ServeSession {
   certificateWarning?: string;
   /** Why a client configured from the profile could not reach the server; absent when it could. */
   checkProblem?: string;
-  /** Milliseconds since the process started, and for the container alone. */
+  /** The check presented the internal client certificate, for want of the user's. */
+  checkedWithStandIn: boolean;
+  /** Milliseconds from the process's start to ready (checked), and for the container alone. */
   readyMs: number;
   serverMs: number;
 }
@@ -65,7 +67,9 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     await Promise.all([engineReady && removeRunContainers(runId), !options.keepCerts && workDir.remove()]);
   });
 
-  log(user ? 'minting the internal PKI for the server\'s own worker' : `minting a PKI into ${workDir.dir}`);
+  if (options.mode !== 'plain') {
+    log(user ? "minting the internal PKI for the server's own worker" : `minting a PKI into ${workDir.dir}`);
+  }
   const [{ image }, certificates] = await Promise.all([
     provision().then((provisioned) => {
       engineReady = true;
@@ -75,12 +79,21 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
   ]);
   log(`starting the ${options.mode} Temporal server`);
   const serverBegin = Date.now();
-  const container = new TemporalServerContainer(image, 'serve', options.mode, runId).withNamespaces(...options.namespaces);
-  if (certificates.internal) container.withInternalPki(certificates.internal);
-  if (certificates.frontend) container.withFrontendCertificate(certificates.frontend);
-  if (options.mode === 'mtls') container.withClientCas(certificates.clientCas);
-  if (hostPort !== undefined) container.withHostPort(hostPort);
-  const server = await container.start();
+  const startOn = (port: number | undefined) => {
+    const container = new TemporalServerContainer(image, 'serve', options.mode, runId).withNamespaces(...options.namespaces);
+    if (certificates.internal) container.withInternalPki(certificates.internal);
+    if (certificates.frontend) container.withFrontendCertificate(certificates.frontend);
+    if (options.mode === 'mtls') container.withClientCas(certificates.clientCas);
+    if (port !== undefined) container.withHostPort(port);
+    return container.start();
+  };
+  // 7233 was free when checked but can be taken before Docker binds it (two serves started at
+  // once); it was only a preference, so a random port does instead. A --port the user named is kept.
+  const server = await startOn(hostPort).catch((error: Error) =>
+    options.port === undefined && hostPort !== undefined && /port is already allocated/.test(error.message)
+      ? startOn(undefined)
+      : Promise.reject(error),
+  );
   const serverMs = Date.now() - serverBegin;
 
   const addressing: ClientAddressing = certificates.frontendCertificate
@@ -97,6 +110,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
   const loaded = await writeProfile(profile, settings);
   if (envFile) await writeEnvFile(envFile, settings);
   const standIn = options.mode === 'mtls' && !settings.cert ? certificates.internal?.client : undefined;
+  const checkProblem = await checkProfile(loaded, standIn);
   return {
     mode: options.mode,
     namespaces: options.namespaces,
@@ -107,7 +121,8 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     keepCerts: options.keepCerts,
     internalCa: certificates.internalBesideUser ? certificates.internal?.caFile : undefined,
     certificateWarning: addressing.warning,
-    checkProblem: await checkProfile(loaded, standIn),
+    checkProblem,
+    checkedWithStandIn: standIn !== undefined,
     readyMs: Math.round(performance.now()),
     serverMs,
   };

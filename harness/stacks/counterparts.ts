@@ -33,20 +33,19 @@ export class Counterparts {
   ) {}
 
   /**
-   * The task queue of the worker for `namespace` (with the shared codec if `encrypted`), started on
-   * first use. Callers start their workflow first: in a namespace that does not exist, that is
-   * what must fail, not the harness's worker.
+   * The task queue of the worker for `namespace` (with the shared codec if `encrypted`), and a
+   * `ready()` that starts that worker on first call. Callers start their workflow first: in a
+   * namespace that does not exist, that is what must fail, and a worker is never created there
+   * (a Worker.create that fails its namespace check leaves a native worker behind, see README).
    */
   taskQueueFor(namespace: string, encrypted: boolean): { taskQueue: string; ready: () => Promise<void> } {
     const key = `${namespace}/${encrypted}`;
     const taskQueue = `harness-counterpart-${key.replace(/\W/g, '-')}`;
-    if (!this.workers.has(key)) {
-      const starting = this.startWorker(namespace, encrypted, taskQueue);
-      starting.catch(() => undefined); // a failure is reported to whoever awaits ready()
-      this.workers.set(key, starting);
-    }
-    const starting = this.workers.get(key)!;
-    return { taskQueue, ready: async () => void (await starting) };
+    const ready = async () => {
+      if (!this.workers.has(key)) this.workers.set(key, this.startWorker(namespace, encrypted, taskQueue));
+      await this.workers.get(key);
+    };
+    return { taskQueue, ready };
   }
 
   /** A client in `namespace`, with the shared codec if `encrypted`. */
