@@ -28,9 +28,15 @@ export interface StackAttempt {
 
 export const OK: StackAttempt = { error: null };
 
-/** Deadlines. No cell waits for an SDK default (10 s connect timeout, 10 retries). */
+/**
+ * Deadlines. No cell waits for an SDK default (10 s connect timeout, 10 retries); the generous
+ * ones bound only what is expected to succeed, so a busy machine does not turn ok into a failure.
+ */
 export const TIMEOUTS = {
-  connectMs: 1000,
+  /** A connect expected to succeed (client), or any native connect (it can hang on a silent peer). */
+  connectMs: 5000,
+  /** The client's connect once the probe has failed: it can only fail, and its words do not depend on this. */
+  connectAfterFailedProbeMs: 500,
   probeMs: 3000,
   workflowMs: 5000,
 };

@@ -3,9 +3,11 @@
  * application would, starts the workflow and awaits its result.
  *
  * `Connection.connect` reports nearly every TLS failure as "Failed to connect before the
- * deadline", because grpc-js keeps retrying the channel. Beside it runs a probe that shows the
- * reason: a lazy connection without the retry interceptor, and one call under a short deadline,
- * whose UNAVAILABLE status carries the channel's last error.
+ * deadline", because grpc-js keeps retrying the channel. So a probe goes first and shows the
+ * reason: a lazy connection without the retry interceptor, and one call under a deadline, whose
+ * UNAVAILABLE status carries the channel's last error. When the probe has already failed, the
+ * application's connect is given a short deadline: its error is what the cell records, and the
+ * SDK words it the same whatever the deadline.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
@@ -23,15 +25,15 @@ import {
 } from './cell';
 
 export async function runClientCell(target: ConnectionUnderTest, counterparts: Counterparts): Promise<StackAttempt> {
-  const options: ConnectionOptions = { address: target.address, tls: target.tls, connectTimeout: TIMEOUTS.connectMs };
-  const probe = probeReason(options);
+  const options: ConnectionOptions = { address: target.address, tls: target.tls };
+  const cause = await probeReason(options);
+  const connectTimeout = cause ? TIMEOUTS.connectAfterFailedProbeMs : TIMEOUTS.connectMs;
   let connection: Connection;
   try {
-    connection = await withTimeout(Connection.connect(options), TIMEOUTS.connectMs + 1000, 'Connection.connect');
+    connection = await withTimeout(Connection.connect({ ...options, connectTimeout }), connectTimeout + 1000, 'Connection.connect');
   } catch (error) {
-    return { error, cause: await probe, stage: 'connect' };
+    return { error, cause, stage: 'connect' };
   }
-  await probe;
   try {
     return await runWorkflow(connection, target, counterparts);
   } catch (error) {

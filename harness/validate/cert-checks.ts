@@ -25,7 +25,7 @@ export function certEntry(cert: X509Certificate, role: CertRole, where: string):
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-export const EXPIRY_WARNING_DAYS = 30;
+const EXPIRY_WARNING_DAYS = 30;
 
 const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', any: '2.5.29.37.0' } as const;
 
@@ -40,7 +40,6 @@ interface UsageRule {
 }
 
 interface RoleRules {
-  noun: string;
   expired: DiagnosisCode;
   notYetValid: DiagnosisCode;
   /**
@@ -56,7 +55,6 @@ const ISSUER_USAGE: UsageRule = { keyUsage: ['keyCertSign'], code: 'CA_NOT_A_CA'
 
 const ROLES: Record<CertRole, RoleRules> = {
   client: {
-    noun: 'client certificate',
     expired: 'CLIENT_CERT_EXPIRED',
     notYetValid: 'CLIENT_CERT_NOT_YET_VALID',
     rsaErrorBelow: 1024,
@@ -65,7 +63,6 @@ const ROLES: Record<CertRole, RoleRules> = {
     issuer: false,
   },
   'client-issuer': {
-    noun: 'CA certificate',
     expired: 'CA_CERT_EXPIRED',
     notYetValid: 'CA_CERT_NOT_YET_VALID',
     rsaErrorBelow: 1024,
@@ -73,7 +70,6 @@ const ROLES: Record<CertRole, RoleRules> = {
     issuer: true,
   },
   server: {
-    noun: 'server certificate',
     expired: 'SERVER_CERT_EXPIRED',
     notYetValid: 'SERVER_CERT_NOT_YET_VALID',
     rsaErrorBelow: 2048,
@@ -87,7 +83,6 @@ const ROLES: Record<CertRole, RoleRules> = {
     issuer: false,
   },
   'server-issuer': {
-    noun: 'CA certificate',
     expired: 'CA_CERT_EXPIRED',
     notYetValid: 'CA_CERT_NOT_YET_VALID',
     rsaErrorBelow: 2048,
@@ -124,7 +119,7 @@ export function subjectOf(cert: X509Certificate): string {
   return cert.subject.replace(/\n/g, ', ') || '(empty subject)';
 }
 
-export function signatureName(entry: CertEntry): string {
+function signatureName(entry: CertEntry): string {
   return SIGNATURE_ALGORITHMS[entry.structure.signatureOid]?.name ?? `signature ${entry.structure.signatureOid}`;
 }
 
@@ -201,10 +196,6 @@ const CHECKS: readonly Check[] = [checkValidity, checkVersion, checkSignature, c
 export function checkCertificate(entry: CertEntry, now: number): Finding[] {
   const rules = ROLES[entry.role];
   return CHECKS.flatMap((check) => check(entry, rules, now));
-}
-
-export function roleNoun(role: CertRole): string {
-  return ROLES[role].noun;
 }
 
 /**

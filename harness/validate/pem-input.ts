@@ -24,7 +24,7 @@ export interface PemInput {
 
 export type PemInputs = Partial<Record<PemRole, PemInput>>;
 
-export const ROLE_NOUNS: Record<PemRole, string> = { ca: 'server CA', cert: 'client certificate', key: 'client key' };
+const ROLE_NOUNS: Record<PemRole, string> = { ca: 'server CA', cert: 'client certificate', key: 'client key' };
 
 /** The PEM labels that hold what a role expects; anything else in its place is a mix-up. */
 const EXPECTED_LABELS: Record<PemRole, RegExp> = {

@@ -47,8 +47,8 @@ export interface SettingsFlags {
 type Env = Record<string, string | undefined>;
 
 /** The SDKs' defaults when nothing names an address or a namespace. */
-export const DEFAULT_ADDRESS = 'localhost:7233';
-export const DEFAULT_NAMESPACE = 'default';
+const DEFAULT_ADDRESS = 'localhost:7233';
+const DEFAULT_NAMESPACE = 'default';
 
 const CONNECTION_FLAGS = ['address', 'namespace', 'ca', 'cert', 'key', 'serverName'] as const;
 
