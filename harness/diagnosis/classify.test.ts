@@ -35,6 +35,8 @@ const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['client cert expired (client)', client, probe('error:0A000415:SSL routines:ssl3_read_bytes:sslv3 alert certificate expired:SSL alert number 45'), 'CLIENT_CERT_EXPIRED'],
   ['client cert expired (worker, alert)', worker, 'TransportError: Failed to call GetSystemInfo: source: hyper::Error(Io, Custom { kind: InvalidData, error: "received fatal alert: CertificateExpired" })', 'CLIENT_CERT_EXPIRED'],
   ['client cert expired (worker, no alert)', { ...worker, clientCert: { expired: true, notYetValid: false, clientAuthAllowed: true } }, 'TransportError: Failed to call GetSystemInfo: code: \'The operation was cancelled\', message: "operation was canceled", source: tonic::transport::Error(Transport, hyper::Error(Canceled, "connection closed"))', 'CLIENT_CERT_EXPIRED'],
+  ['no client cert (worker, no alert)', { ...worker, pem: {} }, 'TransportError: Failed to call GetSystemInfo: code: \'The operation was cancelled\', message: "operation was canceled", source: tonic::transport::Error(Transport, hyper::Error(Canceled, "connection closed"))', 'CLIENT_CERT_REQUIRED'],
+  ['serverAuth-only client cert (worker, no alert)', { ...worker, pem: { cert: 'x' }, clientCert: { expired: false, notYetValid: false, clientAuthAllowed: false } }, 'TransportError: Failed to call GetSystemInfo: source: hyper::Error(Io, Custom { kind: BrokenPipe, error: "stream closed because of a broken pipe" })', 'CLIENT_CERT_WRONG_USAGE'],
   ['serverAuth-only client cert (client)', client, probe('error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:SSL alert number 42'), 'CLIENT_CERT_WRONG_USAGE'],
   ['key mismatch (client)', client, 'Error: error:05800074:x509 certificate routines::key values mismatch', 'KEY_CERT_MISMATCH'],
   ['key of another type than the certificate (client)', { ...client, clientCert: { expired: false, notYetValid: false, clientAuthAllowed: true, keyMatches: false } }, probe('error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:SSL alert number 116'), 'KEY_CERT_MISMATCH'],
@@ -66,9 +68,10 @@ test.each(measured)('%s', (_name, context, text, code) => {
   expect(classify(text, context)).toBe(code);
 });
 
-test('the connection-closed race is not called a client-certificate problem without a client certificate', () => {
+test('a dropped connection is blamed on the client certificate only when TLS was on', () => {
   const closed = 'TransportError: Failed to call GetSystemInfo: source: hyper::Error(Canceled, "connection closed")';
-  expect(classify(closed, worker)).toBe('UNCLASSIFIED');
+  expect(classify(closed, { ...worker, clientTls: false })).toBe('PLAINTEXT_TO_TLS_SERVER');
+  expect(classify(closed, { ...worker, pem: { cert: 'x' } })).toBe('UNCLASSIFIED');
 });
 
 test('errorText follows causes and grpc details', () => {

@@ -31,8 +31,11 @@ interface Rule {
 
 const KEY_UNPARSED = /DECODER routines::unsupported|PrivateKeyParseError|failed to parse private key|bad decrypt|no start line/i;
 const CERT_UNPARSED = /no start line|NoCertificatesPresented|CertificateParseError|PrivateKeyParseError/i;
-/** A server that drops the connection right after the handshake, with no alert the client could read. */
-const REJECTED_WITHOUT_ALERT = /connection closed|UnexpectedEof|peer closed connection|ConnectionReset|ECONNRESET/i;
+/**
+ * A server that drops the connection right after the handshake, with no alert the client could
+ * read: the worker stack races the server's alert against its close and words the loss variously.
+ */
+const REJECTED_WITHOUT_ALERT = /connection closed|UnexpectedEof|peer closed connection|ConnectionReset|ECONNRESET|BrokenPipe|broken pipe|Canceled/i;
 
 const keyText = (context: ClassifyContext) => context.pem?.key ?? '';
 const certText = (context: ClassifyContext) => context.pem?.cert ?? '';
@@ -84,6 +87,7 @@ export const RULES: readonly Rule[] = [
   { code: 'CLIENT_CERT_EXPIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.expired === true },
   { code: 'CLIENT_CERT_WRONG_USAGE', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.clientAuthAllowed === false },
   { code: 'CLIENT_CERT_UNTRUSTED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert !== undefined && c.clientTls },
+  { code: 'CLIENT_CERT_REQUIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientTls && !c.pem?.cert },
 
   // Protocol and reachability.
   { code: 'TLS_TO_PLAINTEXT_SERVER', pattern: /wrong version number|InvalidContentType|packet length too long/i },
