@@ -6,7 +6,7 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
 
 const config: Config = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' }, // tsconfig sets isolatedModules, so files compile one by one
   roots: ['<rootDir>/harness', '<rootDir>/scenarios'],
   testMatch: ['**/*.test.ts'],
   // Provisions the machine, mints the PKI and starts the servers once for every test file.

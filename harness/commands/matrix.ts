@@ -1,4 +1,5 @@
 /** `matrix`: run the scenario matrix and report it as a table, JSON, JUnit or HTML. */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -79,6 +80,7 @@ function selectScenarios(options: MatrixOptions): HarnessScenario[] {
 }
 
 async function runAndReport(selected: HarnessScenario[], options: MatrixOptions): Promise<number> {
+  for (const file of [options.json, options.junit, options.html]) if (file) checkWritable(file);
   const user = userCertificates(options);
   const { applied: scenarios, notApplied } = user
     ? applicableScenarios(selected, SERVERS, user)
@@ -129,6 +131,19 @@ function userCertificates(options: MatrixOptions): UserCertificates | undefined 
     clientKey: checked.client?.key,
     serverName: options.serverName,
   };
+}
+
+/** Fail before a minute of work, not after it, when a report cannot be written. */
+function checkWritable(file: string): void {
+  const folder = path.dirname(path.resolve(file));
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new HarnessError(`cannot write a report into ${folder}: create that folder or choose another path`);
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new HarnessError(`${path.resolve(file)} is a directory: give a file path for the report`);
+  }
 }
 
 async function writeReport(file: string, content: string): Promise<void> {
