@@ -62,8 +62,8 @@ test('no certificate option means serve mints its own', () => {
 const file = (name: string) => path.join(dir, name);
 
 test.each<[string, () => UserCertificateOptions, RegExp]>([
-  ['a missing file', () => ({ serverCert: file('no-such-dir/server.pem') }), /--server-cert .*no-such-dir\/server\.pem: no such file$/],
-  ['a directory', () => ({ ca: dir }), /--ca .* is a directory, not a file$/],
+  ['a missing file', () => ({ serverCert: file('no-such-dir/server.pem') }), /--server-cert .*no-such-dir\/server\.pem does not exist: check the path$/],
+  ['a directory', () => ({ ca: dir }), /--ca .* is a directory, not a file: give the path of the PEM file inside it$/],
   ['a key where the certificate belongs', () => ({ serverCert: pki.server.key }), /--server-cert .*server\.key holds a private key, not a certificate$/],
   ['a certificate where the key belongs', () => ({ serverKey: pki.server.cert }), /--server-key .*server\.pem holds a certificate, not a private key$/],
   ['an empty file', () => ({ ca: file('empty.pem') }), /--ca .*empty\.pem is empty$/],

@@ -4,9 +4,9 @@
  * with a Go error about PEM blocks.
  */
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
-import { readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../errors';
+import { readInputFile } from '../pki/input-file';
 import type { ServerMode } from '../server/config';
 
 /** The certificate options as given on the command line. */
@@ -83,29 +83,12 @@ function checkCombination(mode: ServerMode, options: UserCertificateOptions, cli
   }
 }
 
-/** The file's bytes, or one line saying why it cannot be used. */
+/** The file's text, or one line saying why it cannot be used. */
 function readInput(flag: string, file: string): { file: string; text: string } {
   const absolute = path.resolve(file);
-  let stat: Stats;
-  try {
-    stat = statSync(absolute);
-  } catch (error) {
-    throw new HarnessError(`${flag} ${absolute}: ${describeFsError(error)}`);
-  }
-  if (stat.isDirectory()) throw new HarnessError(`${flag} ${absolute} is a directory, not a file`);
-  if (stat.size === 0) throw new HarnessError(`${flag} ${absolute} is empty`);
-  try {
-    return { file: absolute, text: readFileSync(absolute, 'latin1') };
-  } catch (error) {
-    throw new HarnessError(`${flag} ${absolute}: ${describeFsError(error)}`);
-  }
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  return code ?? String(error);
+  const raw = readInputFile(`${flag} ${absolute}`, absolute);
+  if (raw.length === 0) throw new HarnessError(`${flag} ${absolute} is empty`);
+  return { file: absolute, text: raw.toString('latin1') };
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
@@ -115,7 +98,7 @@ const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 function readCertificate(flag: string, file: string): { file: string; certificate: X509Certificate } {
   const input = readInput(flag, file);
   if (!PEM_CERTIFICATE.test(input.text)) {
-    const what = PEM_PRIVATE_KEY.test(input.text) ? 'holds a private key, not a certificate' : 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)';
+    const what = PEM_PRIVATE_KEY.test(input.text) ? 'holds a private key, not a certificate' : 'holds no PEM certificate (no "BEGIN CERTIFICATE" block)';
     throw new HarnessError(`${flag} ${input.file} ${what}`);
   }
   try {
@@ -128,7 +111,7 @@ function readCertificate(flag: string, file: string): { file: string; certificat
 function readPrivateKey(flag: string, file: string): { file: string; key: KeyObject } {
   const input = readInput(flag, file);
   if (!PEM_PRIVATE_KEY.test(input.text)) {
-    const what = PEM_CERTIFICATE.test(input.text) ? 'holds a certificate, not a private key' : 'holds no PEM private key (-----BEGIN PRIVATE KEY-----)';
+    const what = PEM_CERTIFICATE.test(input.text) ? 'holds a certificate, not a private key' : 'holds no PEM private key (no "BEGIN ... PRIVATE KEY" block)';
     throw new HarnessError(`${flag} ${input.file} ${what}`);
   }
   if (/ENCRYPTED/.test(input.text)) {

@@ -6,9 +6,9 @@
  * read, and lint.ts names the damage.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HarnessError } from '../errors';
+import { readInputFile } from '../pki/input-file';
 import { detectPemDamage, repairPem } from '../pki/pem-damage';
 import type { PemOrigin, PemRole, TlsSettings } from './settings';
 
@@ -50,31 +50,10 @@ export async function readPemInputs(tls: TlsSettings | false): Promise<PemInputs
 
 async function readPemInput(role: PemRole, origin: PemOrigin): Promise<PemInput> {
   const label = describeOrigin(role, origin);
-  const raw = origin.kind === 'file' ? await readBytes(origin.path, label) : origin.data;
+  const raw = origin.kind === 'file' ? readInputFile(label, origin.path) : origin.data;
   const text = raw.toString('utf8');
   refuseNonPem(role, label, raw, text, origin.kind === 'file' ? origin.path : undefined);
   return { role, origin, label, raw, text };
-}
-
-/** Why a file cannot be read, as the one thing to fix. */
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: 'does not exist: check the path',
-  EACCES: 'cannot be read (permission denied): fix its permissions or run as its owner',
-  EPERM: 'cannot be read (operation not permitted): fix its permissions',
-  ENOTDIR: 'does not exist (a part of the path is not a folder): check the path',
-};
-
-async function readBytes(file: string, label: string): Promise<Buffer> {
-  try {
-    if ((await stat(file)).isDirectory()) {
-      throw new HarnessError(`${label} is a directory, not a file: give the path of the PEM file inside it`);
-    }
-    return await readFile(file);
-  } catch (error) {
-    if (error instanceof HarnessError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new HarnessError(`${label} ${READ_ERRORS[code] ?? `cannot be read (${code || String(error)})`}`);
-  }
 }
 
 /** Control characters no PEM holds (tab, CR and LF excepted), and the UTF-8 replacement for invalid bytes. */
