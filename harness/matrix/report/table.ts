@@ -99,6 +99,11 @@ export function renderSummary(report: MatrixReport): string {
     `${s.cells} cells: ${s.passed} passed, ${s.failed} failed, ${s.divergences} divergences`,
     `wall ${formatMs(s.wallMs)} (${s.cellsPerSecond.toFixed(1)} cells/s), setup ${formatMs(s.setupMs)}`,
   ];
+  const causes = causesSeen(report);
+  if (causes.length > 0) {
+    lines.push('', 'Causes named (explanation, then fix):');
+    for (const cell of causes) lines.push(`  ${cell.diagnosis}: ${cell.explanation}`, `    fix: ${cell.fix}`);
+  }
   const divergent = report.scenarios.filter(isDivergent);
   if (divergent.length > 0) {
     lines.push('', 'Divergences (client and worker disagree):');
@@ -119,6 +124,15 @@ export function renderSummary(report: MatrixReport): string {
     for (const { scenario, reason } of report.notApplied) lines.push(`  ${scenario}: ${reason}`);
   }
   return lines.join('\n');
+}
+
+/** One cell per diagnosis code that occurred, in order of first appearance. */
+function causesSeen(report: MatrixReport) {
+  const seen = new Map<string, CellResult>();
+  for (const cell of report.scenarios.flatMap((scenario) => scenario.cells)) {
+    if (cell.diagnosis && !seen.has(cell.diagnosis)) seen.set(cell.diagnosis, cell);
+  }
+  return [...seen.values()];
 }
 
 /** One line, redrawn as cells finish: how far the run is and whether anything went wrong yet. */
