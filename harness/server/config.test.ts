@@ -1,0 +1,40 @@
+/** The rendered server YAML: what each mode turns on, and what it must leave off. */
+import { parse } from 'yaml';
+import { INTERNAL_SERVER_NAME, renderServerConfig, ServerTlsFiles } from './config';
+
+const files: ServerTlsFiles = {
+  frontend: { certFile: 'frontend.pem', keyFile: 'frontend.key' },
+  hostOverrides: { [INTERNAL_SERVER_NAME]: { certFile: 'internal.pem', keyFile: 'internal.key' } },
+  clientCaFiles: ['client-ca.pem', 'internal-ca.pem'],
+  serverCaFile: 'internal-ca.pem',
+  serverName: INTERNAL_SERVER_NAME,
+  systemWorker: { certFile: 'system-worker.pem', keyFile: 'system-worker.key' },
+};
+const dir = '/etc/temporal/certs';
+
+test('plain: no TLS at all, in-memory SQLite, frontend on all interfaces', () => {
+  const config = parse(renderServerConfig('plain'));
+  expect(config.global.tls).toBeUndefined();
+  expect(config.persistence.datastores['sqlite-default'].sql.connectAttributes).toEqual({ mode: 'memory', cache: 'private' });
+  expect(config.services.frontend.rpc).toMatchObject({ grpcPort: 7233, bindOnIP: '0.0.0.0' });
+  expect(config.services.history.rpc.bindOnLocalHost).toBe(true);
+});
+
+test('tls: the frontend certificate, no client authentication, the system worker trusting the internal CA', () => {
+  const { tls } = parse(renderServerConfig('tls', files)).global;
+  expect(tls.frontend.server).toEqual({ certFile: `${dir}/frontend.pem`, keyFile: `${dir}/frontend.key`, requireClientAuth: false });
+  expect(tls.frontend.hostOverrides[INTERNAL_SERVER_NAME].certFile).toBe(`${dir}/internal.pem`);
+  expect(tls.systemWorker).toEqual({ client: { serverName: INTERNAL_SERVER_NAME, rootCaFiles: [`${dir}/internal-ca.pem`] } });
+});
+
+test('mtls: client authentication required everywhere, and the system worker presents its own certificate', () => {
+  const { tls } = parse(renderServerConfig('mtls', files)).global;
+  const clientCaFiles = [`${dir}/client-ca.pem`, `${dir}/internal-ca.pem`];
+  expect(tls.frontend.server).toMatchObject({ requireClientAuth: true, clientCaFiles });
+  expect(tls.frontend.hostOverrides[INTERNAL_SERVER_NAME]).toMatchObject({ requireClientAuth: true, clientCaFiles });
+  expect(tls.systemWorker).toMatchObject({ certFile: `${dir}/system-worker.pem`, keyFile: `${dir}/system-worker.key` });
+});
+
+test('a TLS mode without certificates is refused', () => {
+  expect(() => renderServerConfig('mtls')).toThrow('a mtls server needs certificates');
+});
