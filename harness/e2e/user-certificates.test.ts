@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeOpensslPki } from '../serve/openssl-pki';
 
-const CLI = ['--require', 'tsx/cjs', path.join(__dirname, '..', 'cli.ts')];
+const CLI = [path.join(__dirname, '..', '..', 'bin', 'temporal-tls-harness.js')];
 
 let dir: string;
 beforeAll(() => {

@@ -23,12 +23,8 @@ jest.setTimeout(120_000);
 installQuietRuntime();
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/**
- * The CLI as the bin script loads it (tsx's require hook), but with cli.ts as the main module:
- * cli.ts runs only when it is `require.main`, which it is not when bin/temporal-tls-harness.js
- * requires it.
- */
-const CLI = ['--require', 'tsx/cjs', path.join(ROOT, 'harness', 'cli.ts')];
+/** The CLI as users run it: the package's bin, in this process's node. */
+const CLI = [path.join(ROOT, 'bin', 'temporal-tls-harness.js')];
 
 /** The JSON line serve prints once the server is serving. */
 interface Ready {

@@ -321,9 +321,8 @@ describe('the command', () => {
     const tmp = path.join(cwd, '.tmp');
     mkdirSync(tmp);
     const env = { ...process.env, TMPDIR: tmp, TSX_DISABLE_CACHE: '1', TLS_HARNESS_QUIET: '1' };
-    const cli = [require.resolve('tsx/cjs'), path.join(REPO, 'harness/cli.ts')];
     return new Promise((resolve) => {
-      execFile(process.execPath, ['--require', cli[0], cli[1], 'validate', ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, [path.join(REPO, 'bin', 'temporal-tls-harness.js'), 'validate', ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, cwd, tmp });
       });
     });
