@@ -157,4 +157,3 @@ export const DIAGNOSES = {
 
 export type DiagnosisCode = keyof typeof DIAGNOSES;
 
-export const isDiagnosisCode = (value: string): value is DiagnosisCode => value in DIAGNOSES;

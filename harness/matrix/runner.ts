@@ -17,7 +17,7 @@ import { registerNamespace } from '../server/namespaces';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
 import { connectionUnderTest, PemInputs } from './materialize';
-import type { CellResult, MatrixReport, ScenarioResult, Stack } from './results';
+import type { CellResult, ScenarioResult, Stack } from './results';
 import { STACKS } from './results';
 import type { Expectation, Scenario } from './scenario';
 
@@ -178,4 +178,3 @@ export async function runLimited<T>(tasks: (() => Promise<T>)[], limit: number, 
   return results;
 }
 
-export type { MatrixReport };
