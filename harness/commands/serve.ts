@@ -4,22 +4,17 @@
  */
 import { Command, Option } from 'commander';
 import type { ServerMode } from '../server/config';
+import type { UserCertificateOptions } from '../serve/inputs';
 import { parsePort } from '../serve/port';
 import { renderHuman, renderJsonLine } from '../serve/report';
 import { startServe } from '../serve/session';
 
-interface ServeCommandOptions {
+interface ServeCommandOptions extends UserCertificateOptions {
   mode: ServerMode;
   namespace?: string[];
   port?: number;
   certs?: string;
   keepCerts?: boolean;
-  serverCert?: string;
-  serverKey?: string;
-  ca?: string;
-  clientCa?: string[];
-  clientCert?: string;
-  clientKey?: string;
   writeEnv?: string;
   json?: boolean;
 }
@@ -47,24 +42,18 @@ export function registerServeCommand(program: Command): void {
     .option('--write-env <file>', 'also write the settings as KEY=value lines (an env file)')
     .option('--json', 'print one JSON line to stdout once the server is serving; the rest goes to stderr')
     .action(async (options: ServeCommandOptions) => {
+      const { mode, namespace, port, certs, keepCerts, writeEnv, json, ...userCertificates } = options;
       const session = await startServe({
-        mode: options.mode,
-        namespaces: options.namespace ?? ['default'],
-        port: options.port,
-        certs: options.certs,
-        keepCerts: Boolean(options.keepCerts),
-        userCertificates: {
-          serverCert: options.serverCert,
-          serverKey: options.serverKey,
-          ca: options.ca,
-          clientCa: options.clientCa,
-          clientCert: options.clientCert,
-          clientKey: options.clientKey,
-        },
-        envFile: options.writeEnv,
+        mode,
+        namespaces: namespace ?? ['default'],
+        port,
+        certs,
+        keepCerts: Boolean(keepCerts),
+        userCertificates,
+        envFile: writeEnv,
       });
-      (options.json ? process.stderr : process.stdout).write(renderHuman(session));
-      if (options.json) process.stdout.write(renderJsonLine(session));
+      (json ? process.stderr : process.stdout).write(renderHuman(session));
+      if (json) process.stdout.write(renderJsonLine(session));
       await untilStopped();
     });
 }
