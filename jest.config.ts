@@ -4,14 +4,29 @@ import type { Config } from 'jest';
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
 
-const config: Config = {
+/** Tests that need the matrix's servers, which the e2e project's global set-up starts once. */
+const NEEDS_SERVERS = ['<rootDir>/harness/e2e/', '<rootDir>/harness/validate/validate.test.ts'];
+
+const project = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': 'ts-jest' }, // tsconfig sets isolatedModules, so files compile one by one
   roots: ['<rootDir>/harness', '<rootDir>/scenarios'],
   testMatch: ['**/*.test.ts'],
-  // Provisions the machine, mints the PKI and starts the servers once for every test file.
-  globalSetup: '<rootDir>/harness/e2e/global-setup.ts',
-  globalTeardown: '<rootDir>/harness/e2e/global-teardown.ts',
+} satisfies Config['projects'] extends (infer P)[] | undefined ? P : never;
+
+const config: Config = {
+  projects: [
+    // Pure functions and commands that start their own server: no shared set-up.
+    { ...project, displayName: 'unit', testPathIgnorePatterns: ['/node_modules/', ...NEEDS_SERVERS] },
+    {
+      ...project,
+      displayName: 'e2e',
+      testMatch: NEEDS_SERVERS.map((prefix) => (prefix.endsWith('/') ? `${prefix}**/*.test.ts` : prefix)),
+      // Provisions the machine, mints the PKI and starts the servers, once, for these files only.
+      globalSetup: '<rootDir>/harness/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/harness/e2e/global-teardown.ts',
+    },
+  ],
   testTimeout: 60_000,
   maxConcurrency: 6,
   // The namespace scenarios run Worker.create against a namespace that does not exist, as users
