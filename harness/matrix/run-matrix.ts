@@ -6,7 +6,7 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { onCleanup } from '../cleanup';
 import { serverVersion } from '../env/server-binary';
 import { CellRunner, runLimited, scenarioResults } from './runner';
-import { EnvironmentOptions, serversFor, setUpMatrixEnvironment } from './environment';
+import { EnvironmentOptions, MATRIX_NAMESPACES, serversFor, setUpMatrixEnvironment } from './environment';
 import type { CellResult, MatrixReport } from './results';
 import { STACKS } from './results';
 import type { Scenario, ServerSpec } from './scenario';
@@ -60,14 +60,13 @@ export function splitByDefaultPort(
 }
 
 export async function runMatrix(
-  scenarios: Scenario[],
+  selected: Scenario[],
   servers: Record<string, ServerSpec>,
   options: MatrixRunOptions,
 ): Promise<MatrixReport> {
   const startedAt = new Date();
-  const environment = await setUpMatrixEnvironment(serversFor(scenarios, servers), options);
-  const { runnable, portTaken } = splitByDefaultPort(scenarios, servers, environment.description.endpoints);
-  scenarios = runnable;
+  const environment = await setUpMatrixEnvironment(serversFor(selected, servers), options);
+  const { runnable: scenarios, portTaken } = splitByDefaultPort(selected, servers, environment.description.endpoints);
   const runner = new CellRunner(environment.description.endpoints, environment.pki, environment.description.workflowBundlePath);
   const stop = async () => {
     try {
@@ -78,7 +77,7 @@ export async function runMatrix(
   };
   const forget = onCleanup(stop);
   try {
-    await runner.warmUp(scenarios);
+    await runner.warmUp(scenarios, MATRIX_NAMESPACES);
     const setupMs = Date.now() - startedAt.getTime();
     const cellsStarted = Date.now();
     const total = scenarios.length * STACKS.length;

@@ -58,13 +58,15 @@ export class CellRunner {
 
   /**
    * Start the harness's own workers and clients for the servers and namespaces `scenarios` use,
-   * so that no cell's time includes them.
+   * so that no cell's time includes them. Only `registered` namespaces: the others are those a
+   * scenario means to be missing (or registers itself), where no worker must be created.
    */
-  async warmUp(scenarios: Scenario[]): Promise<void> {
+  async warmUp(scenarios: Scenario[], registered: string[]): Promise<void> {
+    const namespaceOf = (scenario: Scenario) => scenario.client.namespace ?? 'default';
     const wanted = new Set(
       scenarios
-        .filter((scenario) => this.endpoints[scenario.server] && !/fresh|no-such|Default/.test(scenario.client.namespace ?? ''))
-        .map((scenario) => `${scenario.server}|${scenario.client.namespace ?? 'default'}|${scenario.client.codec !== undefined}`),
+        .filter((scenario) => this.endpoints[scenario.server] && registered.includes(namespaceOf(scenario)))
+        .map((scenario) => `${scenario.server}|${namespaceOf(scenario)}|${scenario.client.codec !== undefined}`),
     );
     await Promise.all(
       [...wanted].map(async (key) => {
