@@ -17,12 +17,18 @@ const project = {
 const config: Config = {
   projects: [
     // Pure functions and commands that start their own server: no shared set-up.
-    { ...project, displayName: 'unit', testPathIgnorePatterns: ['/node_modules/', ...NEEDS_SERVERS] },
+    {
+      ...project,
+      displayName: 'unit',
+      testPathIgnorePatterns: ['/node_modules/', ...NEEDS_SERVERS],
+      // Compiles dist/, which the tests that spawn the CLI through its bin run.
+      globalSetup: '<rootDir>/harness/e2e/build-dist.ts',
+    },
     {
       ...project,
       displayName: 'e2e',
       testMatch: NEEDS_SERVERS.map((prefix) => (prefix.endsWith('/') ? `${prefix}**/*.test.ts` : prefix)),
-      // Provisions the machine, mints the PKI and starts the servers, once, for these files only.
+      // Compiles dist/, provisions the machine, mints the PKI and starts the servers, once, for these files only.
       globalSetup: '<rootDir>/harness/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/harness/e2e/global-teardown.ts',
     },

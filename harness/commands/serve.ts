@@ -5,11 +5,9 @@
 import { Command, Option } from 'commander';
 import type { ServerMode } from '../server/config';
 import type { UserCertificateOptions } from '../serve/inputs';
-import { parsePort } from '../serve/port';
-import { renderHuman, renderJsonLine } from '../serve/report';
-import { startServe } from '../serve/session';
+import { collect, parsePort } from './options';
 
-interface ServeCommandOptions extends UserCertificateOptions {
+export interface ServeCommandOptions extends UserCertificateOptions {
   mode: ServerMode;
   namespace?: string[];
   port?: number;
@@ -18,9 +16,6 @@ interface ServeCommandOptions extends UserCertificateOptions {
   writeEnv?: string;
   json?: boolean;
 }
-
-/** For repeatable options; no default, so that help shows none. */
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerServeCommand(program: Command): void {
   program
@@ -41,27 +36,5 @@ export function registerServeCommand(program: Command): void {
     // "node: <file>: not found" before the CLI runs (nodejs/node#54232), the usual case for an output file.
     .option('--write-env <file>', 'also write the settings as KEY=value lines (an env file)')
     .option('--json', 'print one JSON line to stdout once the server is serving; the rest goes to stderr')
-    .action(async (options: ServeCommandOptions) => {
-      const { mode, namespace, port, certs, keepCerts, writeEnv, json, ...userCertificates } = options;
-      const session = await startServe({
-        mode,
-        namespaces: namespace ?? ['default'],
-        port,
-        certs,
-        keepCerts: Boolean(keepCerts),
-        userCertificates,
-        envFile: writeEnv,
-      });
-      (json ? process.stderr : process.stdout).write(renderHuman(session));
-      if (json) process.stdout.write(renderJsonLine(session));
-      await untilStopped();
-    });
-}
-
-/**
- * A pending promise does not keep Node alive; a timer does. The signal handlers that
- * startServe registered (harness/cleanup.ts) remove the container and exit.
- */
-function untilStopped(): Promise<never> {
-  return new Promise(() => setInterval(() => undefined, 1 << 30));
+    .action(async (options: ServeCommandOptions) => (await import('./serve-action')).serveAction(options));
 }

@@ -1,9 +1,8 @@
 /** `validate`: check one connection setup offline, then live through both SDK stacks. */
 import { Command } from 'commander';
-import { renderReport } from '../validate/report';
-import { toJson, validate, type ValidateOptions } from '../validate/validate';
+import type { ValidateOptions } from '../validate/validate';
 
-interface ValidateFlags extends ValidateOptions {
+export interface ValidateFlags extends ValidateOptions {
   json?: boolean;
 }
 
@@ -24,10 +23,5 @@ export function registerValidateCommand(program: Command): void {
     .option('--offline', 'check the files only: no connection to the server')
     .option('--fix-output <dir>', 'write repaired copies of damaged PEM files to this folder (never over the originals)')
     .option('--json', 'print { ok, source, findings, probes } as JSON')
-    .action(async (flags: ValidateFlags) => {
-      const { json, ...options } = flags;
-      const report = await validate(options);
-      process.stdout.write(json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderReport(report));
-      process.exitCode = report.ok ? 0 : 1;
-    });
+    .action(async (flags: ValidateFlags) => (await import('./validate-action')).validateAction(flags));
 }

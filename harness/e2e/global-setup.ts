@@ -6,10 +6,12 @@
 import { SCENARIOS, SERVERS } from '../../scenarios';
 import { serversFor, setUpMatrixEnvironment, type MatrixEnvironment } from '../matrix/environment';
 import { log } from '../log';
+import buildDist from './build-dist';
 
 export const ENVIRONMENT_VARIABLE = 'TLS_HARNESS_E2E_ENVIRONMENT';
 
 export default async function globalSetup(): Promise<void> {
+  buildDist();
   const environment = await setUpMatrixEnvironment(serversFor(SCENARIOS, SERVERS), { certsRoot: 'certs' });
   (globalThis as { harnessEnvironment?: MatrixEnvironment }).harnessEnvironment = environment;
   process.env[ENVIRONMENT_VARIABLE] = JSON.stringify(environment.description);

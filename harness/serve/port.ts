@@ -14,9 +14,3 @@ export async function choosePort(requested: number | undefined): Promise<number 
   }
   return requested;
 }
-
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HarnessError(`--port "${value}" is not a port number (1-65535)`);
-  return port;
-}

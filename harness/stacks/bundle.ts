@@ -9,7 +9,8 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { cacheDir } from '../env/cache';
 
-const WORKFLOWS = path.join(__dirname, 'workflows.ts');
+/** The source file in a clone (tsx, ts-jest), the compiled one in the package. */
+const WORKFLOWS = require.resolve('./workflows');
 
 /** Path of a bundle of {@link WORKFLOWS}, for `Worker.create({ workflowBundle: { codePath } })`. */
 export async function ensureWorkflowBundle(): Promise<string> {

@@ -9,7 +9,7 @@ import { hasErrors, type Finding, type Severity } from './findings';
 import { planRepairs, writeRepairs } from './fix-output';
 import { lint, type ParsedSetup } from './lint';
 import { readPemInputs, type PemInputs } from './pem-input';
-import { disagreement, runProbes, type ProbeResult } from './probe';
+import type { ProbeResult } from './probe';
 import { checkServerCertificate } from './server-cert';
 import { resolveSettings, type SettingsFlags, type SettingsSource, type ValidateSettings } from './settings';
 
@@ -47,7 +47,9 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
     ? { findings: [], checked: ['server certificate: not read (--offline)'] }
     : await checkServerCertificate(settings, offline.parsed, inputs, now);
   const repaired = await writeRepairs(repairedCopies, inputs);
-  const probes = options.offline ? [] : await runProbes(probeTarget(settings, inputs, offline.parsed));
+  // The SDKs load only for a live check, so that --offline starts fast.
+  const live = options.offline ? undefined : await import('./probe');
+  const probes = live ? await live.runProbes(probeTarget(settings, inputs, offline.parsed)) : [];
   const findings = [...offline.findings, ...server.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return {
     ok: !hasErrors(findings) && probes.every((probe) => probe.actual === 'ok'),
@@ -56,7 +58,7 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
     checked: [...offline.checked, ...server.checked],
     findings,
     probes,
-    disagreement: disagreement(probes),
+    disagreement: live ? live.disagreement(probes) : null,
     repaired,
   };
 }

@@ -1,0 +1,74 @@
+/** What `matrix` does when it runs: the library's matrix, then the table and the report files. */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { HarnessError } from '../errors';
+import { runMatrixReport, selectScenarios } from '../library/matrix';
+import { renderHtml } from '../matrix/report/html';
+import { renderJUnit } from '../matrix/report/junit';
+import { toJsonReport } from '../matrix/report/json';
+import { renderProgress, renderSummary, renderTable, useColor } from '../matrix/report/table';
+import { installQuietRuntime } from '../matrix/run-matrix';
+import type { UserCertificates } from '../matrix/user-certificates';
+import type { MatrixCommandOptions } from './matrix';
+
+export async function matrixAction(options: MatrixCommandOptions): Promise<void> {
+  if (options.list) {
+    const scenarios = selectScenarios(options);
+    process.stdout.write(scenarios.map((s) => `${s.family.padEnd(12)} ${s.name.padEnd(34)} ${s.about}`).join('\n') + '\n');
+    return;
+  }
+  for (const file of [options.json, options.junit, options.html]) if (file) checkWritable(file);
+  installQuietRuntime();
+  const progress = process.stderr.isTTY;
+  let mismatches = 0;
+  const report = await runMatrixReport({
+    only: options.only,
+    family: options.family,
+    certificates: userCertificates(options),
+    concurrency: options.concurrency,
+    certsRoot: options.certs,
+    keepCerts: options.keepCerts,
+    onCell: (cell, done, total) => {
+      if (!cell.passed) mismatches++;
+      if (progress) process.stderr.write(`\r${renderProgress(done, total, mismatches)}`);
+    },
+  });
+  if (progress) process.stderr.write('\n');
+  const color = useColor(process.stdout);
+  process.stdout.write(`${renderTable(report, { color })}\n${renderSummary(report)}\n`);
+  await Promise.all([
+    options.json && writeReport(options.json, JSON.stringify(toJsonReport(report), null, 2)),
+    options.junit && writeReport(options.junit, renderJUnit(report)),
+    options.html && writeReport(options.html, renderHtml(report)),
+  ]);
+  process.exitCode = report.summary.failed === 0 ? 0 : 1;
+}
+
+/** The certificate options, when any is given; the library checks that they make a whole set. */
+function userCertificates(options: MatrixCommandOptions): UserCertificates | undefined {
+  const { serverCert, serverKey, ca, clientCa, clientCert, clientKey, serverName } = options;
+  if (![serverCert, serverKey, ca, clientCa, clientCert, clientKey].some(Boolean)) return undefined;
+  return { serverCert, serverKey, ca, clientCa, clientCert, clientKey, serverName } as UserCertificates;
+}
+
+/** Fail before a minute of work, not after it, when a report cannot be written. */
+function checkWritable(file: string): void {
+  const folder = path.dirname(path.resolve(file));
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new HarnessError(`cannot write a report into ${folder}: create that folder or choose another path`);
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new HarnessError(`${path.resolve(file)} is a directory: give a file path for the report`);
+  }
+}
+
+async function writeReport(file: string, content: string): Promise<void> {
+  try {
+    await writeFile(file, content);
+  } catch (error) {
+    throw new HarnessError(`cannot write ${path.resolve(file)}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}

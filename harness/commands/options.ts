@@ -1,0 +1,20 @@
+/**
+ * Option parsers shared by the command definitions. Like the definitions themselves, this file
+ * may import nothing heavier than commander and ../errors: `--help` loads it.
+ */
+import { HarnessError } from '../errors';
+
+/** For repeatable options; no default, so that help shows none. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new HarnessError(`"${value}" is not a positive whole number`);
+  return parsed;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HarnessError(`--port "${value}" is not a port number (1-65535)`);
+  return port;
+}

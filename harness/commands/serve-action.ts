@@ -1,0 +1,28 @@
+/** What `serve` does when it runs: start the server, print the settings, wait for Ctrl-C. */
+import { renderHuman, renderJsonLine } from '../serve/report';
+import { startServe } from '../serve/session';
+import type { ServeCommandOptions } from './serve';
+
+export async function serveAction(options: ServeCommandOptions): Promise<void> {
+  const { mode, namespace, port, certs, keepCerts, writeEnv, json, ...userCertificates } = options;
+  const session = await startServe({
+    mode,
+    namespaces: namespace ?? ['default'],
+    port,
+    certs,
+    keepCerts: Boolean(keepCerts),
+    userCertificates,
+    envFile: writeEnv,
+  });
+  (json ? process.stderr : process.stdout).write(renderHuman(session));
+  if (json) process.stdout.write(renderJsonLine(session));
+  await untilStopped();
+}
+
+/**
+ * A pending promise does not keep Node alive; a timer does. The signal handlers that
+ * startServe registered (harness/cleanup.ts) remove the container and exit.
+ */
+function untilStopped(): Promise<never> {
+  return new Promise(() => setInterval(() => undefined, 1 << 30));
+}

@@ -1,0 +1,97 @@
+/**
+ * The matrix as a library call: choose scenarios (the built-in ones or your own), run them through
+ * both SDK stacks against real servers, and get the report `matrix --json` writes.
+ */
+import { SCENARIOS, SERVERS, type HarnessScenario } from '../../scenarios';
+import { HarnessError } from '../errors';
+import { toJsonReport } from '../matrix/report/json';
+import type { CellResult, MatrixReport } from '../matrix/results';
+import { runMatrix as runScenarios } from '../matrix/run-matrix';
+import type { Family } from '../matrix/scenario';
+import { applicableScenarios, userFleetCertificates, type UserCertificates } from '../matrix/user-certificates';
+import { readUserCertificates } from '../serve/inputs';
+
+export interface MatrixSelection {
+  /** Scenarios to choose from (default: the built-in ones). */
+  scenarios?: HarnessScenario[];
+  /** Only scenarios whose name matches this regular expression. */
+  only?: string;
+  /** Only these families. */
+  family?: Family[];
+}
+
+export interface MatrixOptions extends MatrixSelection {
+  /** Run on your own certificates instead of the harness's minted PKI. */
+  certificates?: UserCertificates;
+  /** Client cells in flight at once (default 6). */
+  concurrency?: number;
+  /** Folder for the minted PKI (default `certs`). */
+  certsRoot?: string;
+  /** Keep the minted PKI after the run. */
+  keepCerts?: boolean;
+  /** Called as each cell finishes. */
+  onCell?: (cell: CellResult, done: number, total: number) => void;
+}
+
+/** The report `matrix --json` writes. */
+export type MatrixJsonReport = ReturnType<typeof toJsonReport>;
+
+/** The scenarios a selection names; throws a HarnessError when it names none. */
+export function selectScenarios(selection: MatrixSelection): HarnessScenario[] {
+  let pattern: RegExp | undefined;
+  try {
+    pattern = selection.only ? new RegExp(selection.only) : undefined;
+  } catch {
+    throw new HarnessError(`--only "${selection.only}" is not a valid regular expression`);
+  }
+  const selected = (selection.scenarios ?? SCENARIOS).filter(
+    (scenario) => (!pattern || pattern.test(scenario.name)) && (!selection.family || selection.family.includes(scenario.family)),
+  );
+  if (selected.length === 0) throw new HarnessError('no scenario matches --only/--family: run with --list to see the names');
+  return selected;
+}
+
+/** Run the selected scenarios and return the full report (what every report format renders). */
+export async function runMatrixReport(options: MatrixOptions = {}): Promise<MatrixReport> {
+  const selected = selectScenarios(options);
+  const user = options.certificates && checkedUserCertificates(options.certificates);
+  const { applied: scenarios, notApplied } = user
+    ? applicableScenarios(selected, SERVERS, user)
+    : { applied: selected, notApplied: [] };
+  if (scenarios.length === 0) throw new HarnessError('no selected scenario can run on these certificates: see --list and the options');
+  return runScenarios(scenarios, SERVERS, {
+    certsRoot: options.certsRoot ?? 'certs',
+    keepCerts: options.keepCerts,
+    concurrency: options.concurrency,
+    notApplied,
+    onCell: options.onCell,
+    ...(user ? { certificates: userFleetCertificates(user) } : {}),
+  });
+}
+
+/** Run the selected scenarios and return the report `matrix --json` writes. */
+export async function runMatrix(options: MatrixOptions = {}): Promise<MatrixJsonReport> {
+  return toJsonReport(await runMatrixReport(options));
+}
+
+/** The user's files, read and checked before a minute of work is spent on them. */
+function checkedUserCertificates(given: UserCertificates): UserCertificates {
+  const checked = readUserCertificates('mtls', {
+    serverCert: given.serverCert,
+    serverKey: given.serverKey,
+    ca: given.ca,
+    clientCa: given.clientCa || given.ca ? [given.clientCa ?? given.ca] : undefined,
+    clientCert: given.clientCert,
+    clientKey: given.clientKey,
+  });
+  if (!checked) throw new HarnessError('no certificate given: name at least --server-cert, --server-key and --ca');
+  return {
+    serverCert: checked.serverCert,
+    serverKey: checked.serverKey,
+    ca: checked.ca,
+    clientCa: checked.clientCas[0],
+    clientCert: checked.client?.cert,
+    clientKey: checked.client?.key,
+    serverName: given.serverName,
+  };
+}
