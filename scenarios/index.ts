@@ -6,6 +6,7 @@ import { encryption } from './encryption';
 import { namespace } from './namespace';
 import { pem } from './pem';
 import { protocol } from './protocol';
+import { trustStore } from './trust-store';
 import { serverCertificate } from './server-cert';
 
 export { SERVERS, type ServerName } from './servers';
@@ -19,4 +20,5 @@ export const SCENARIOS: HarnessScenario[] = [
   ...pem,
   ...namespace,
   ...encryption,
+  ...trustStore,
 ];

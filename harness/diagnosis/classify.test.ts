@@ -61,6 +61,11 @@ const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['codec missing', client, 'ValueError: Unknown encoding: binary/encrypted', 'PAYLOAD_UNDECODABLE'],
   ['codec wrong key', worker, 'Error: the worker failed the workflow task: cannot decrypt payload with key "harness-key-1": wrong key or corrupted data', 'PAYLOAD_UNDECODABLE'],
   ['a silent server', client, 'CellTimeoutError: NativeConnection.connect did not settle within 1000ms', 'TIMEOUT'],
+  ['empty system store (worker)', worker, 'TransportError: tonic::transport::Error(Transport, NativeCertsNotFound)', 'SYSTEM_ROOTS_MISSING'],
+  ['CA in a store the worker does not read', { ...worker, serverCa: false, issuerStores: [{ variable: 'NODE_EXTRA_CA_CERTS', read: false }] }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(UnknownIssuer) }))', 'TRUST_STORE_NOT_READ'],
+  ['CA in a store the client does not read', { ...client, serverCa: false, issuerStores: [{ variable: 'SSL_CERT_FILE', read: false }] }, probe('Error: unable to verify the first certificate'), 'TRUST_STORE_NOT_READ'],
+  ['CA in a store the client reads, another CA passed', { ...client, serverCa: true, issuerStores: [{ variable: 'NODE_EXTRA_CA_CERTS', read: true }] }, probe('Error: unable to verify the first certificate'), 'CUSTOM_CA_REPLACES_SYSTEM_ROOTS'],
+  ['CA in no store, another CA passed', { ...client, serverCa: true, issuerStores: [] }, probe('Error: unable to verify the first certificate'), 'SERVER_CA_UNTRUSTED'],
   ['something new', client, 'Error: the moon is in the wrong phase', 'UNCLASSIFIED'],
 ];
 

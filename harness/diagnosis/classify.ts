@@ -8,6 +8,7 @@
 import type { Stack } from '../matrix/results';
 import type { DiagnosisCode } from './codes';
 import type { ClientCertFacts } from './evidence';
+import type { IssuerStore } from './trust-stores';
 
 /** What was configured and observed, for the rules whose error text does not say enough. */
 export interface ClassifyContext {
@@ -20,6 +21,10 @@ export interface ClassifyContext {
   clientCert?: ClientCertFacts;
   /** The server sends its leaf without the intermediate that issued it (see evidence.ts). */
   incompleteChain?: boolean;
+  /** Whether the application passed tls.serverRootCACertificate. */
+  serverCa?: boolean;
+  /** Trust stores of the stack's environment that hold the server's issuer (see trust-stores.ts). */
+  issuerStores?: IssuerStore[];
 }
 
 interface Rule {
@@ -36,6 +41,9 @@ const CERT_UNPARSED = /no start line|NoCertificatesPresented|CertificateParseErr
  * read: the worker stack races the server's alert against its close and words the loss variously.
  */
 const REJECTED_WITHOUT_ALERT = /connection closed|UnexpectedEof|peer closed connection|ConnectionReset|ECONNRESET|BrokenPipe|broken pipe|Canceled/i;
+
+/** How each stack says that nothing it trusts issued the server's certificate. */
+const UNTRUSTED = /UnknownIssuer|unable to get local issuer certificate|unable to verify the first certificate|self[- ]signed certificate/;
 
 const keyText = (context: ClassifyContext) => context.pem?.key ?? '';
 const certText = (context: ClassifyContext) => context.pem?.cert ?? '';
@@ -68,12 +76,21 @@ export const RULES: readonly Rule[] = [
   { code: 'SERVER_CERT_NO_SAN', pattern: /NotValidForName\w* \{ expected: [^}]*presented: \[\]/ },
   { code: 'SERVER_NAME_MISMATCH', pattern: /NotValidForName|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate's altnames/ },
   { code: 'INTERMEDIATE_AS_ROOT', pattern: /unable to get issuer certificate\b/ },
+  { code: 'SYSTEM_ROOTS_MISSING', pattern: /NativeCertsNotFound|no native certs found/ },
+  // The issuer is in a store of the environment: read by this stack but replaced by the CA the
+  // application passed, or not read by this stack at all.
+  { code: 'CUSTOM_CA_REPLACES_SYSTEM_ROOTS', pattern: UNTRUSTED, when: (c) => c.serverCa === true && (c.issuerStores ?? []).some((s) => s.read) },
+  {
+    code: 'TRUST_STORE_NOT_READ',
+    pattern: UNTRUSTED,
+    when: (c) => c.serverCa === false && (c.issuerStores ?? []).length > 0 && !c.issuerStores!.some((s) => s.read),
+  },
   {
     code: 'CHAIN_INCOMPLETE',
     pattern: /unable to verify the first certificate|UnknownIssuer/,
     when: (c) => c.incompleteChain === true,
   },
-  { code: 'SERVER_CA_UNTRUSTED', pattern: /UnknownIssuer|unable to get local issuer certificate|unable to verify the first certificate|self[- ]signed certificate/ },
+  { code: 'SERVER_CA_UNTRUSTED', pattern: UNTRUSTED },
 
   // The client's certificate, as the server rejects it: a TLS alert, or (a race in the worker
   // stack) a dropped connection, where the certificate itself tells why. OpenSSL quietly sends

@@ -2,6 +2,8 @@
  * Every cause the harness can name, with the one-line explanation and the one-line fix shown
  * beside a failing cell. The classifier (classify.ts) maps error texts to these codes.
  */
+import type { Stack } from '../matrix/results';
+
 export const DIAGNOSES = {
   SERVER_CA_UNTRUSTED: {
     explanation: 'The server certificate does not chain to any CA this client trusts.',
@@ -99,6 +101,34 @@ export const DIAGNOSES = {
     explanation: 'The address is not of the form host or host:port.',
     fix: 'Give the address as host:port, without a scheme such as https://.',
   },
+  SYSTEM_ROOTS_MISSING: {
+    explanation: 'tls is on without a CA, and the worker (rustls-native-certs) finds no system root certificates at all (slim image, empty SSL_CERT_FILE).',
+    fix: 'Install ca-certificates in the image, point SSL_CERT_FILE at a CA bundle, or set tls.serverRootCACertificate.',
+  },
+  TRUST_STORE_NOT_READ: {
+    explanation: "The CA that issued the server certificate is in a trust store this stack does not read.",
+    fix: 'Put the CA where each stack reads it: the worker (rustls) SSL_CERT_FILE or SSL_CERT_DIR, the client (grpc-js) NODE_EXTRA_CA_CERTS or GRPC_DEFAULT_SSL_ROOTS_FILE_PATH; or set tls.serverRootCACertificate.',
+    fixByStack: {
+      client: 'Set NODE_EXTRA_CA_CERTS (at process start) or GRPC_DEFAULT_SSL_ROOTS_FILE_PATH to the CA file, which the client (grpc-js) reads; or set tls.serverRootCACertificate.',
+      worker: 'Set SSL_CERT_FILE (or SSL_CERT_DIR) to the CA file, which the worker (rustls-native-certs) reads; or set tls.serverRootCACertificate.',
+    },
+  },
+  CUSTOM_CA_REPLACES_SYSTEM_ROOTS: {
+    explanation: "tls.serverRootCACertificate replaces the system roots, and the server's certificate comes from a CA only the system store holds.",
+    fix: "Drop serverRootCACertificate for this server (the system roots then apply), or pass a bundle holding both CAs.",
+  },
+  ALPN_H2_MISSING: {
+    explanation: 'A TLS-terminating proxy or load balancer in front of the server does not negotiate ALPN h2, which the worker (tonic) requires.',
+    fix: 'Enable ALPN h2 on the proxy (nginx stream: ssl_alpn h2; AWS NLB: ALPN policy HTTP2Preferred), or let TLS pass through to the server.',
+  },
+  PROXY_UNREACHABLE: {
+    explanation: 'The client goes through the HTTP proxy named by https_proxy/http_proxy/grpc_proxy, and nothing answers there.',
+    fix: 'Fix or unset the proxy variable, or add the server to no_proxy (no_grpc_proxy) when it must be reached directly.',
+  },
+  HTTP_ENDPOINT_NOT_GRPC: {
+    explanation: "The address is an HTTP endpoint (the frontend's HTTP API port 7243, or a web UI), not the gRPC frontend.",
+    fix: 'Dial the gRPC frontend port (7233 by default; for Temporal Cloud the gRPC endpoint, not the web address).',
+  },
   NAMESPACE_NOT_FOUND: {
     explanation: 'The namespace does not exist on this server.',
     fix: 'Register the namespace (temporal operator namespace create) or fix the namespace option.',
@@ -153,7 +183,13 @@ export const DIAGNOSES = {
     explanation: 'The server certificate may not be used for TLS servers (extendedKeyUsage without serverAuth, or keyUsage without a TLS usage).',
     fix: 'Reissue the server certificate with extendedKeyUsage serverAuth and keyUsage digitalSignature.',
   },
-} as const satisfies Record<string, { explanation: string; fix: string }>;
+} as const satisfies Record<string, { explanation: string; fix: string; fixByStack?: Record<Stack, string> }>;
 
 export type DiagnosisCode = keyof typeof DIAGNOSES;
+
+/** The fix for `stack`: some causes are fixed differently in each stack. */
+export function fixFor(code: DiagnosisCode, stack: Stack): string {
+  const diagnosis: { fix: string; fixByStack?: Record<Stack, string> } = DIAGNOSES[code];
+  return diagnosis.fixByStack?.[stack] ?? diagnosis.fix;
+}
 

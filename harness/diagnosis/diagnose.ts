@@ -16,21 +16,23 @@ export interface DiagnosedAttempt {
   diagnosis: DiagnosisCode | null;
 }
 
-export async function diagnoseAttempt(
-  attempt: StackAttempt,
-  context: ClassifyContext,
-  incompleteChain: () => Promise<boolean>,
-): Promise<DiagnosedAttempt> {
+/** Evidence that takes I/O, gathered only when the error text leaves the cause open. */
+export type GatherEvidence = () => Promise<Partial<ClassifyContext>>;
+
+/** Causes whose words are shared by others that only evidence tells apart. */
+const NEEDS_EVIDENCE: ReadonlySet<DiagnosisCode> = new Set(['SERVER_CA_UNTRUSTED']);
+
+export async function diagnoseAttempt(attempt: StackAttempt, context: ClassifyContext, evidence: GatherEvidence): Promise<DiagnosedAttempt> {
   const failed = attempt.error !== null && attempt.error !== undefined;
   const error = failed ? redactKeyMaterial(errorText(attempt.error)) : null;
   const cause = attempt.cause ? redactKeyMaterial(errorText(attempt.cause)) : null;
-  const diagnosis = failed ? await diagnose(`${error} ${cause ?? ''}`, context, incompleteChain) : null;
+  const diagnosis = failed ? await diagnose(`${error} ${cause ?? ''}`, context, evidence) : null;
   return { error, cause, diagnosis };
 }
 
-/** Classify; when the server's certificate is untrusted, look at the chain it sends before saying why. */
-async function diagnose(text: string, context: ClassifyContext, incompleteChain: () => Promise<boolean>): Promise<DiagnosisCode> {
+/** Classify; when the words leave the cause open, look at the server and the environment before saying why. */
+async function diagnose(text: string, context: ClassifyContext, evidence: GatherEvidence): Promise<DiagnosisCode> {
   const first = classify(text, context);
-  if (first !== 'SERVER_CA_UNTRUSTED') return first;
-  return classify(text, { ...context, incompleteChain: await incompleteChain() });
+  if (!NEEDS_EVIDENCE.has(first)) return first;
+  return classify(text, { ...context, ...(await evidence()) });
 }

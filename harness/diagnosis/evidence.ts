@@ -4,6 +4,8 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
+import type { Stack } from '../matrix/results';
+import { storesHoldingIssuer, type IssuerStore } from './trust-stores';
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 
@@ -41,18 +43,33 @@ function keyMatches(cert: X509Certificate, key: string | undefined): boolean | u
   }
 }
 
+/** Evidence beyond the error text that takes a look at the server: see {@link serverEvidence}. */
+export interface ServerEvidence {
+  incompleteChain: boolean;
+  issuerStores: IssuerStore[];
+}
+
 /**
- * Whether the server sends its leaf without the intermediate that issued it: true when the leaf's
- * issuer is one of `knownIntermediates` (CA certificates that are not self-signed) and no
- * certificate of the sent chain is that issuer. Neither stack can tell this from a wrong CA;
- * both just find no path.
+ * What the server sends, held against what the client knows: whether the leaf comes without the
+ * intermediate that issued it (true when its issuer is one of `knownIntermediates`, CA
+ * certificates that are not self-signed, and no certificate sent is that issuer; neither stack
+ * can tell this from a wrong CA, both just find no path), and which trust stores of the
+ * environment (`variables`) hold its issuer.
  */
-export async function sendsIncompleteChain(
+export async function serverEvidence(
   address: string,
   serverName: string | undefined,
   knownIntermediates: X509Certificate[],
-): Promise<boolean> {
+  environment: { stack: Stack; variables: Record<string, string | undefined>; nodeFlags?: readonly string[] },
+): Promise<ServerEvidence> {
   const sent = await presentedChain(address, serverName).catch(() => []);
+  return {
+    incompleteChain: incompleteChain(sent, knownIntermediates),
+    issuerStores: storesHoldingIssuer(sent, environment.variables, environment.stack, environment.nodeFlags),
+  };
+}
+
+function incompleteChain(sent: X509Certificate[], knownIntermediates: X509Certificate[]): boolean {
   const [leaf, ...rest] = sent;
   if (!leaf) return false;
   const issuer = knownIntermediates.find((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));

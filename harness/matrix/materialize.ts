@@ -7,7 +7,6 @@ import net from 'node:net';
 import type { TLSConfig } from '@temporalio/client';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import { MANGLINGS } from '../pki/pem-damage';
-import { codecFor } from '../stacks/counterparts';
 import type { ConnectionUnderTest } from '../stacks/cell';
 import type { AddressChoice, ClientSetup, KeyChoice, TlsSetup } from './scenario';
 
@@ -29,7 +28,6 @@ export async function connectionUnderTest(
       address: await addressFor(setup.address ?? 'server', serverAddress),
       tls,
       namespace: setup.namespace,
-      codec: codecFor(setup.codec),
       codecChoice: setup.codec,
       verifyEncryptedAtRest,
     },
@@ -87,7 +85,7 @@ async function addressFor(choice: AddressChoice, serverAddress: string): Promise
 }
 
 /** A port that was free a moment ago: bound, read, released. */
-function unusedPort(): Promise<number> {
+export function unusedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

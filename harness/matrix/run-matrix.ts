@@ -2,8 +2,8 @@
  * A whole matrix run: set up the environment, run every cell (concurrently, within a limit),
  * and assemble the report. The CLI's `matrix` command is this plus output.
  */
-import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { onCleanup } from '../cleanup';
+export { installQuietRuntime } from '../stacks/runtime';
 import { serverVersion } from '../env/server-binary';
 import { CellRunner, runLimited, scenarioResults } from './runner';
 import { EnvironmentOptions, MATRIX_NAMESPACES, serversFor, setUpMatrixEnvironment } from './environment';
@@ -23,21 +23,6 @@ export interface MatrixRunOptions extends EnvironmentOptions {
 export const DEFAULT_CONCURRENCY = 6;
 /** Worker cells in flight at once: one per core of the 2-core machines this runs on. */
 const WORKER_CONCURRENCY = 2;
-
-/**
- * The SDK logs every failed workflow task, which half the cells provoke on purpose; the harness
- * reports failures itself, so SDK logs are shown only with TLS_HARNESS_SDK_LOG=1. The SDK's own
- * signal handlers are kept out of the way of the harness's cleanup.
- */
-export function installQuietRuntime(): void {
-  const discard = () => undefined;
-  Runtime.install({
-    logger: process.env.TLS_HARNESS_SDK_LOG === '1' ? new DefaultLogger('WARN') : new DefaultLogger('ERROR', discard),
-    shutdownSignals: [],
-    // Core's own logs go to stderr: forwarding them to Node would hold the process open.
-    telemetryOptions: { logging: { filter: 'ERROR', console: {} } },
-  });
-}
 
 /**
  * Scenarios that dial the default port need their server on it; when another process holds the

@@ -5,21 +5,32 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import type { ClassifyContext } from '../diagnosis/classify';
-import { diagnoseAttempt } from '../diagnosis/diagnose';
-import { clientCertFacts, sendsIncompleteChain } from '../diagnosis/evidence';
-import { DiagnosisCode, DIAGNOSES } from '../diagnosis/codes';
+import { diagnoseAttempt, type GatherEvidence } from '../diagnosis/diagnose';
+import { clientCertFacts, serverEvidence } from '../diagnosis/evidence';
+import { TRUST_STORE_VARIABLES } from '../diagnosis/trust-stores';
+import { DiagnosisCode, DIAGNOSES, fixFor } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
-import { StackAttempt } from '../stacks/cell';
+import type { ConnectionUnderTest, HarnessSide, StackAttempt } from '../stacks/cell';
+import { cellEnvironment, runCellInChild, type ChildCellOptions } from '../stacks/child/child-cell';
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts } from '../stacks/counterparts';
 import { runWorkerCell } from '../stacks/worker-stack';
 import { registerNamespace } from '../server/namespaces';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
+import { materializeEnvironment, type MaterializedEnvironment } from './cell-environment';
 import { connectionUnderTest, PemInputs } from './materialize';
 import type { CellResult, ScenarioResult, Stack } from './results';
 import { STACKS } from './results';
-import type { Expectation, Scenario } from './scenario';
+import type { ClientSetup, Expectation, Scenario } from './scenario';
+
+export interface CellRunnerOptions {
+  /**
+   * Run every cell in a child process, with this Node binary and/or the `@temporalio/*` packages
+   * of this folder. Cells whose scenario names an environment run in a child regardless.
+   */
+  child?: Pick<ChildCellOptions, 'nodePath' | 'sdkDir'>;
+}
 
 /** Everything a cell needs from the environment: servers, certificates, the workflow bundle. */
 export class CellRunner {
@@ -30,6 +41,7 @@ export class CellRunner {
     private readonly endpoints: Record<string, ServerEndpoint>,
     private readonly pki: HarnessPkiFiles,
     private readonly workflowBundlePath: string,
+    private readonly options: CellRunnerOptions = {},
   ) {}
 
   async run(scenario: Scenario, stack: Stack): Promise<CellResult> {
@@ -44,16 +56,44 @@ export class CellRunner {
       this.pki,
       scenario.verify === 'payloads-encrypted-at-rest',
     );
-    const attempt =
-      stack === 'client'
-        ? await runClientCell(target, counterparts)
-        : await runWorkerCell(target, counterparts, this.workflowBundlePath);
+    const environment = await this.environmentFor(setup);
+    const attempt = await this.attempt(stack, target, counterparts.harnessSide(), environment);
     const ms = Date.now() - started;
-    const context: ClassifyContext = { stack, clientTls: setup.tls !== false, pem, clientCert: clientCertFacts(pem.cert, pem.key) };
+    const context: ClassifyContext = {
+      stack,
+      clientTls: setup.tls !== false,
+      serverCa: setup.tls !== false && setup.tls.ca !== undefined,
+      pem,
+      clientCert: clientCertFacts(pem.cert, pem.key),
+    };
     const serverName = setup.tls === false ? undefined : setup.tls.serverName;
+    // A child's stores are the scenario's; an in-process cell's are the harness's own.
+    const variables = environment?.variables ?? pickTrustStores(process.env);
     return judge(scenario, stack, attempt, context, ms, () =>
-      sendsIncompleteChain(target.address, serverName, this.knownIntermediates()),
+      serverEvidence(target.address, serverName, this.knownIntermediates(), { stack, variables, nodeFlags: environment?.nodeFlags }),
     );
+  }
+
+  /** In this process, or in a child started with the scenario's environment (or the runner's Node and SDK). */
+  private attempt(
+    stack: Stack,
+    target: ConnectionUnderTest,
+    harness: HarnessSide,
+    environment: MaterializedEnvironment | undefined,
+  ): Promise<StackAttempt> {
+    if (environment || this.options.child) {
+      return runCellInChild(stack, target, harness, this.workflowBundlePath, {
+        env: cellEnvironment(environment?.variables ?? {}),
+        nodeFlags: environment?.nodeFlags,
+        ...this.options.child,
+      });
+    }
+    return stack === 'client' ? runClientCell(target, harness) : runWorkerCell(target, harness, this.workflowBundlePath);
+  }
+
+  private async environmentFor(setup: ClientSetup): Promise<MaterializedEnvironment | undefined> {
+    if (!setup.environment) return undefined;
+    return materializeEnvironment(setup.environment, this.pki, () => Promise.reject(new Error('no CONNECT proxy yet')));
   }
 
   /**
@@ -109,6 +149,10 @@ export class CellRunner {
   }
 }
 
+function pickTrustStores(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(TRUST_STORE_VARIABLES.map((variable) => [variable, env[variable]]));
+}
+
 /** Compare what happened with what the scenario expects, and explain a failure. */
 export async function judge(
   scenario: Scenario,
@@ -116,10 +160,10 @@ export async function judge(
   attempt: StackAttempt,
   context: ClassifyContext,
   ms: number,
-  incompleteChain: () => Promise<boolean>,
+  evidence: GatherEvidence,
 ): Promise<CellResult> {
   const expectation: Expectation = scenario.expect[stack];
-  const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, incompleteChain);
+  const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, evidence);
   const expectedDiagnosis = expectation === 'ok' ? null : expectation;
   return {
     scenario: scenario.name,
@@ -130,7 +174,7 @@ export async function judge(
     actual: diagnosis ? 'fail' : 'ok',
     diagnosis,
     explanation: diagnosis ? DIAGNOSES[diagnosis].explanation : null,
-    fix: diagnosis ? DIAGNOSES[diagnosis].fix : null,
+    fix: diagnosis ? fixFor(diagnosis, stack) : null,
     detail: diagnosis ? pemDetail(diagnosis, context.pem ?? {}) : null,
     error,
     cause,

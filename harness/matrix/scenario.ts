@@ -53,6 +53,29 @@ export interface TlsSetup {
  */
 export type CodecChoice = 'shared' | 'missing' | 'wrong-key';
 
+/** A value of a variable in a cell's environment: text, or a file or address the harness provides. */
+export type EnvValue =
+  | string
+  /** The path of a certificate of the harness PKI, e.g. a CA file for NODE_EXTRA_CA_CERTS. */
+  | { certificate: CredentialName }
+  /** `http://127.0.0.1:<port>` of the harness's HTTP CONNECT proxy, or of a port where nothing listens. */
+  | { proxy: 'connect-proxy' | 'nothing-listening' };
+
+/**
+ * The environment the stack under test starts with. A cell with one runs in a child process
+ * started with exactly these variables (and none of the harness's own trust or proxy variables).
+ */
+export interface CellEnvironment {
+  variables?: Record<string, EnvValue>;
+  /**
+   * The system trust store: SSL_CERT_FILE and SSL_CERT_DIR point at a folder the harness
+   * controls, empty or holding this one CA.
+   */
+  systemStore?: 'empty' | CredentialName;
+  /** Node flags, e.g. `--use-openssl-ca`. */
+  nodeFlags?: string[];
+}
+
 export interface ClientSetup {
   address?: AddressChoice;
   /** `false` for plaintext. */
@@ -60,12 +83,22 @@ export interface ClientSetup {
   /** Omitted: the SDK default (`default`). `fresh`: a namespace registered just before the cell. */
   namespace?: string;
   codec?: CodecChoice;
+  environment?: CellEnvironment;
 }
 
 /** `ok`, or the diagnosis the failure must get. */
 export type Expectation = 'ok' | DiagnosisCode;
 
-export type Family = 'baseline' | 'server-cert' | 'client-cert' | 'protocol' | 'pem' | 'namespace' | 'encryption';
+export type Family =
+  | 'baseline'
+  | 'server-cert'
+  | 'client-cert'
+  | 'protocol'
+  | 'pem'
+  | 'namespace'
+  | 'encryption'
+  | 'trust-store'
+  | 'intermediary';
 
 export interface Scenario<ServerName extends string = string> {
   name: string;

@@ -1,19 +1,41 @@
 /** What both stacks share: the connection under test, the workflow's expected result, timers. */
-import type { Client, TLSConfig, WorkflowHandle } from '@temporalio/client';
-import type { PayloadCodec } from '@temporalio/common';
+import type { TLSConfig, WorkflowHandle } from '@temporalio/client';
 import type { CodecChoice } from '../matrix/scenario';
-import { ENCRYPTED_ENCODING } from './encryption-codec';
 
-/** A connection as the application under test would configure it. */
+/**
+ * A connection as the application under test would configure it. Plain data (the codec is named,
+ * not given), so it can be handed to a cell in a child process.
+ */
 export interface ConnectionUnderTest {
   address: string;
   tls: TLSConfig | false;
   namespace?: string;
-  /** The codec of the stack under test, when the scenario uses encryption. */
-  codec?: PayloadCodec;
-  /** Which codec the other side needs: the shared one whenever the scenario uses encryption. */
+  /** The codec of the stack under test (see codecFor); the other side then has the shared one. */
   codecChoice?: CodecChoice;
   verifyEncryptedAtRest?: boolean;
+  /**
+   * An HTTP CONNECT proxy (`host:port`) set in the application's options: the worker's
+   * `proxy: { type: 'http-connect' }`, the client's `grpc.http_proxy` channel argument.
+   */
+  proxy?: string;
+}
+
+/**
+ * The harness's own worker and client as the stack under test sees them. Behind it is
+ * {@link Counterparts} in the harness's process; a cell in a child process reaches the same
+ * object over IPC, so the stack code is the same wherever it runs.
+ */
+export interface HarnessSide {
+  /** The task queue the harness's worker for `namespace` polls (with the shared codec if `encrypted`). */
+  counterpartQueue(namespace: string, encrypted: boolean): Promise<string>;
+  /** Start that worker, on first call. Callers start their workflow first (see Counterparts). */
+  counterpartReady(namespace: string, encrypted: boolean): Promise<void>;
+  /** The message of the first failed workflow task of the run so far, if any. */
+  workflowTaskFailure(namespace: string, workflowId: string): Promise<string | undefined>;
+  /** Start the workflow on `taskQueue` with the harness's client and await its result (worker cells). */
+  runWorkflow(request: { namespace: string; encrypted: boolean; taskQueue: string; workflowId: string }): Promise<unknown>;
+  /** Every payload the server stored for the run is ciphertext without the plaintext; throws otherwise. */
+  checkEncryptedAtRest(namespace: string, workflowId: string): Promise<void>;
 }
 
 /** Where a cell failed, which tells the classifier what kind of error it is looking at. */
@@ -69,16 +91,13 @@ export const EXPECTED_GREETING = `Hello, ${GREETING_NAME}!`;
  * When the failure wins, the result's long-poll is cancelled: left in flight, it would outlive
  * its connection, and grpc-js's retry timer would then call into a closed channel and crash.
  */
-export async function awaitResult(handle: WorkflowHandle, observer: Client): Promise<unknown> {
+export async function awaitResult(handle: WorkflowHandle, taskFailure: () => Promise<string | undefined>): Promise<unknown> {
   let settled = false;
   const longPoll = new AbortController();
   const result = handle.client.connection.withAbortSignal(longPoll.signal, () => handle.result());
   const watcher = (async (): Promise<never> => {
-    const watched = observer.workflow.getHandle(handle.workflowId);
     while (!settled) {
-      const history = await watched.fetchHistory().catch(() => undefined);
-      const failed = history?.events?.find((event) => event.workflowTaskFailedEventAttributes);
-      const message = failed?.workflowTaskFailedEventAttributes?.failure?.message;
+      const message = await taskFailure().catch(() => undefined);
       if (message) throw new Error(`the worker failed the workflow task: ${message}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -95,22 +114,5 @@ export async function awaitResult(handle: WorkflowHandle, observer: Client): Pro
 export function checkGreeting(result: unknown): void {
   if (result !== EXPECTED_GREETING) {
     throw new Error(`the workflow returned ${JSON.stringify(result)} instead of ${JSON.stringify(EXPECTED_GREETING)}`);
-  }
-}
-
-/** Every payload the server stored for the run must be ciphertext that does not contain the plaintext. */
-export async function checkEncryptedAtRest(observer: Client, workflowId: string): Promise<void> {
-  const history = await observer.workflow.getHandle(workflowId).fetchHistory();
-  const payloads = (history.events ?? []).flatMap((event) => [
-    ...(event.workflowExecutionStartedEventAttributes?.input?.payloads ?? []),
-    ...(event.workflowExecutionCompletedEventAttributes?.result?.payloads ?? []),
-    ...(event.activityTaskScheduledEventAttributes?.input?.payloads ?? []),
-    ...(event.activityTaskCompletedEventAttributes?.result?.payloads ?? []),
-  ]);
-  if (payloads.length < 4) throw new Error(`expected at least 4 stored payloads, found ${payloads.length}`);
-  for (const payload of payloads) {
-    const encoding = Buffer.from(payload.metadata?.encoding ?? []).toString();
-    if (encoding !== ENCRYPTED_ENCODING) throw new Error(`a stored payload has encoding "${encoding}", not ${ENCRYPTED_ENCODING}`);
-    if (Buffer.from(payload.data ?? []).includes(GREETING_NAME)) throw new Error('a stored payload contains the plaintext');
   }
 }

@@ -11,21 +11,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import type { Counterparts } from './counterparts';
-import {
-  awaitResult,
-  checkEncryptedAtRest,
-  checkGreeting,
-  ConnectionUnderTest,
-  GREETING_NAME,
-  OK,
-  StackAttempt,
-  TIMEOUTS,
-  withTimeout,
-} from './cell';
+import { awaitResult, checkGreeting, ConnectionUnderTest, GREETING_NAME, HarnessSide, OK, StackAttempt, TIMEOUTS, withTimeout } from './cell';
+import { codecFor } from './encryption-codec';
 
-export async function runClientCell(target: ConnectionUnderTest, counterparts: Counterparts): Promise<StackAttempt> {
-  const options: ConnectionOptions = { address: target.address, tls: target.tls };
+export async function runClientCell(target: ConnectionUnderTest, harness: HarnessSide): Promise<StackAttempt> {
+  const options: ConnectionOptions = {
+    address: target.address,
+    tls: target.tls,
+    ...(target.proxy ? { channelArgs: { 'grpc.http_proxy': `http://${target.proxy}` } } : {}),
+  };
   const cause = await probeReason(options);
   const connectTimeout = cause ? TIMEOUTS.connectAfterFailedProbeMs : TIMEOUTS.connectMs;
   let connection: Connection;
@@ -35,7 +29,7 @@ export async function runClientCell(target: ConnectionUnderTest, counterparts: C
     return { error, cause, stage: 'connect' };
   }
   try {
-    return await runWorkflow(connection, target, counterparts);
+    return await runWorkflow(connection, target, harness);
   } catch (error) {
     return { error, stage: 'workflow' };
   } finally {
@@ -43,20 +37,21 @@ export async function runClientCell(target: ConnectionUnderTest, counterparts: C
   }
 }
 
-async function runWorkflow(connection: Connection, target: ConnectionUnderTest, counterparts: Counterparts): Promise<StackAttempt> {
+async function runWorkflow(connection: Connection, target: ConnectionUnderTest, harness: HarnessSide): Promise<StackAttempt> {
   const namespace = target.namespace ?? 'default';
+  const codec = codecFor(target.codecChoice);
   const client = new Client({
     connection,
     ...(target.namespace === undefined ? {} : { namespace }),
-    dataConverter: { payloadCodecs: target.codec ? [target.codec] : [] },
+    dataConverter: { payloadCodecs: codec ? [codec] : [] },
   });
   const workflowId = `client-cell-${randomUUID()}`;
-  const counterpart = counterparts.taskQueueFor(namespace, target.codecChoice !== undefined);
-  const handle = await client.workflow.start('greetingWorkflow', { taskQueue: counterpart.taskQueue, workflowId, args: [GREETING_NAME] });
-  await counterpart.ready();
-  const observer = await counterparts.client(namespace, false);
-  checkGreeting(await awaitResult(handle, observer));
-  if (target.verifyEncryptedAtRest) await checkEncryptedAtRest(observer, workflowId);
+  const encrypted = target.codecChoice !== undefined;
+  const taskQueue = await harness.counterpartQueue(namespace, encrypted);
+  const handle = await client.workflow.start('greetingWorkflow', { taskQueue, workflowId, args: [GREETING_NAME] });
+  await harness.counterpartReady(namespace, encrypted);
+  checkGreeting(await awaitResult(handle, () => harness.workflowTaskFailure(namespace, workflowId)));
+  if (target.verifyEncryptedAtRest) await harness.checkEncryptedAtRest(namespace, workflowId);
   return OK;
 }
 

@@ -4,22 +4,11 @@
  * worker under test executes. One of each per server, namespace and codec, made on first use.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { connectInternal, internalTls, ServerEndpoint } from '../server/endpoint';
 import * as activities from './activities';
-import { AesGcmCodec } from './encryption-codec';
-import type { CodecChoice } from '../matrix/scenario';
-
-const SHARED_SECRET = 'temporal-tls-harness shared codec secret';
-const KEY_ID = 'harness-key-1';
-
-/** The codec a side has for a scenario's codec choice (the key id is the same; the key may not be). */
-export function codecFor(choice: CodecChoice | undefined): PayloadCodec | undefined {
-  if (choice === 'shared') return new AesGcmCodec(KEY_ID, SHARED_SECRET);
-  if (choice === 'wrong-key') return new AesGcmCodec(KEY_ID, 'a different secret');
-  return undefined;
-}
+import { awaitResult, GREETING_NAME, type HarnessSide } from './cell';
+import { codecFor, ENCRYPTED_ENCODING } from './encryption-codec';
 
 export class Counterparts {
   private connection?: Promise<Connection>;
@@ -62,6 +51,28 @@ export class Counterparts {
     return client;
   }
 
+  /** This object as the stack under test reaches it, in process or from a child process. */
+  harnessSide(): HarnessSide {
+    const queue = (namespace: string, encrypted: boolean) => this.taskQueueFor(namespace, encrypted);
+    return {
+      counterpartQueue: async (namespace, encrypted) => queue(namespace, encrypted).taskQueue,
+      counterpartReady: (namespace, encrypted) => queue(namespace, encrypted).ready(),
+      workflowTaskFailure: (namespace, workflowId) => this.workflowTaskFailure(namespace, workflowId),
+      runWorkflow: async ({ namespace, encrypted, taskQueue, workflowId }) => {
+        const starter = await this.client(namespace, encrypted);
+        const handle = await starter.workflow.start('greetingWorkflow', { taskQueue, workflowId, args: [GREETING_NAME] });
+        return awaitResult(handle, () => this.workflowTaskFailure(namespace, workflowId));
+      },
+      checkEncryptedAtRest: async (namespace, workflowId) => checkEncryptedAtRest(await this.client(namespace, false), workflowId),
+    };
+  }
+
+  private async workflowTaskFailure(namespace: string, workflowId: string): Promise<string | undefined> {
+    const history = await (await this.client(namespace, false)).workflow.getHandle(workflowId).fetchHistory();
+    const failed = history.events?.find((event) => event.workflowTaskFailedEventAttributes);
+    return failed?.workflowTaskFailedEventAttributes?.failure?.message ?? undefined;
+  }
+
   /** The plain internal connection (no codec), e.g. to register namespaces or read raw history. */
   internalConnection(): Promise<Connection> {
     this.connection ??= connectInternal(this.server);
@@ -92,5 +103,22 @@ export class Counterparts {
       dataConverter: { payloadCodecs: encrypted ? [codecFor('shared')!] : [] },
     });
     return { worker, running: worker.run() };
+  }
+}
+
+/** Every payload the server stored for the run must be ciphertext that does not contain the plaintext. */
+async function checkEncryptedAtRest(observer: Client, workflowId: string): Promise<void> {
+  const history = await observer.workflow.getHandle(workflowId).fetchHistory();
+  const payloads = (history.events ?? []).flatMap((event) => [
+    ...(event.workflowExecutionStartedEventAttributes?.input?.payloads ?? []),
+    ...(event.workflowExecutionCompletedEventAttributes?.result?.payloads ?? []),
+    ...(event.activityTaskScheduledEventAttributes?.input?.payloads ?? []),
+    ...(event.activityTaskCompletedEventAttributes?.result?.payloads ?? []),
+  ]);
+  if (payloads.length < 4) throw new Error(`expected at least 4 stored payloads, found ${payloads.length}`);
+  for (const payload of payloads) {
+    const encoding = Buffer.from(payload.metadata?.encoding ?? []).toString();
+    if (encoding !== ENCRYPTED_ENCODING) throw new Error(`a stored payload has encoding "${encoding}", not ${ENCRYPTED_ENCODING}`);
+    if (Buffer.from(payload.data ?? []).includes(GREETING_NAME)) throw new Error('a stored payload contains the plaintext');
   }
 }

@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY, ValueError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import type { CodecChoice } from '../matrix/scenario';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
@@ -61,4 +62,14 @@ export class AesGcmCodec implements PayloadCodec {
       throw new ValueError(`cannot decrypt payload with key "${this.keyId}": wrong key or corrupted data`);
     }
   }
+}
+
+const SHARED_SECRET = 'temporal-tls-harness shared codec secret';
+const KEY_ID = 'harness-key-1';
+
+/** The codec a side has for a scenario's codec choice (the key id is the same; the key may not be). */
+export function codecFor(choice: CodecChoice | undefined): PayloadCodec | undefined {
+  if (choice === 'shared') return new AesGcmCodec(KEY_ID, SHARED_SECRET);
+  if (choice === 'wrong-key') return new AesGcmCodec(KEY_ID, 'a different secret');
+  return undefined;
 }

@@ -6,27 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from './activities';
-import type { Counterparts } from './counterparts';
-import {
-  awaitResult,
-  checkEncryptedAtRest,
-  checkGreeting,
-  ConnectionUnderTest,
-  GREETING_NAME,
-  OK,
-  StackAttempt,
-  TIMEOUTS,
-  withTimeout,
-} from './cell';
+import { checkGreeting, ConnectionUnderTest, HarnessSide, OK, StackAttempt, TIMEOUTS, withTimeout } from './cell';
+import { codecFor } from './encryption-codec';
 
-export async function runWorkerCell(
-  target: ConnectionUnderTest,
-  counterparts: Counterparts,
-  workflowBundlePath: string,
-): Promise<StackAttempt> {
+export async function runWorkerCell(target: ConnectionUnderTest, harness: HarnessSide, workflowBundlePath: string): Promise<StackAttempt> {
   let connection: NativeConnection;
   // A native connect makes one attempt with no timeout of its own and can hang on a silent peer.
-  const connecting = NativeConnection.connect({ address: target.address, tls: target.tls });
+  const connecting = NativeConnection.connect({
+    address: target.address,
+    tls: target.tls,
+    ...(target.proxy ? { proxy: { type: 'http-connect' as const, targetHost: target.proxy } } : {}),
+  });
   try {
     connection = await withTimeout(connecting, TIMEOUTS.connectMs, 'NativeConnection.connect');
   } catch (error) {
@@ -35,6 +25,7 @@ export async function runWorkerCell(
   }
   const namespace = target.namespace ?? 'default';
   const encrypted = target.codecChoice !== undefined;
+  const codec = codecFor(target.codecChoice);
   try {
     const taskQueue = `worker-cell-${randomUUID()}`;
     const worker = await Worker.create({
@@ -43,18 +34,13 @@ export async function runWorkerCell(
       taskQueue,
       workflowBundle: { codePath: workflowBundlePath },
       activities,
-      dataConverter: { payloadCodecs: target.codec ? [target.codec] : [] },
+      dataConverter: { payloadCodecs: codec ? [codec] : [] },
     });
-    const starter = await counterparts.client(namespace, encrypted);
-    const observer = await counterparts.client(namespace, false);
     const workflowId = `worker-cell-${randomUUID()}`;
     // Run the worker around the whole exchange: a worker created but never run pins its connection.
-    const result = await worker.runUntil(async () => {
-      const handle = await starter.workflow.start('greetingWorkflow', { taskQueue, workflowId, args: [GREETING_NAME] });
-      return awaitResult(handle, observer);
-    });
+    const result = await worker.runUntil(harness.runWorkflow({ namespace, encrypted, taskQueue, workflowId }));
     checkGreeting(result);
-    if (target.verifyEncryptedAtRest) await checkEncryptedAtRest(observer, workflowId);
+    if (target.verifyEncryptedAtRest) await harness.checkEncryptedAtRest(namespace, workflowId);
     return OK;
   } catch (error) {
     return { error, stage: 'worker' };

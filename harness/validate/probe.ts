@@ -16,7 +16,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { ClassifyContext } from '../diagnosis/classify';
 import type { DiagnosisCode } from '../diagnosis/codes';
 import { diagnoseAttempt } from '../diagnosis/diagnose';
-import { clientCertFacts, sendsIncompleteChain } from '../diagnosis/evidence';
+import { clientCertFacts, serverEvidence } from '../diagnosis/evidence';
 import type { PemInputs as ClassifierPems } from '../matrix/materialize';
 import type { Outcome, Stack } from '../matrix/results';
 import { installQuietRuntime } from '../matrix/run-matrix';
@@ -59,12 +59,14 @@ async function probe(stack: Stack, target: ProbeTarget): Promise<ProbeResult> {
   const context: ClassifyContext = {
     stack,
     clientTls: target.tls !== false,
+    serverCa: target.tls !== false && target.tls.serverRootCACertificate !== undefined,
     pem: target.pem,
     clientCert: clientCertFacts(target.pem.cert),
   };
   const serverName = target.tls === false ? undefined : target.tls.serverNameOverride;
+  // The probes run in this process, so the trust stores are those of the user's shell.
   const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, () =>
-    sendsIncompleteChain(target.address, serverName, target.knownIntermediates),
+    serverEvidence(target.address, serverName, target.knownIntermediates, { stack, variables: process.env, nodeFlags: process.execArgv }),
   );
   return { stack, actual: diagnosis ? 'fail' : 'ok', diagnosis, ms, error: [error, cause].filter(Boolean).join(' | ') || null };
 }

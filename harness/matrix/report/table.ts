@@ -130,7 +130,9 @@ export function renderSummary(report: MatrixReport): string {
 function causesSeen(report: MatrixReport) {
   const seen = new Map<string, CellResult>();
   for (const cell of report.scenarios.flatMap((scenario) => scenario.cells)) {
-    if (cell.diagnosis && !seen.has(cell.diagnosis)) seen.set(cell.diagnosis, cell);
+    // Keyed by the fix too: some causes have a fix of their own per stack (TRUST_STORE_NOT_READ).
+    const key = `${cell.diagnosis} ${cell.fix}`;
+    if (cell.diagnosis && !seen.has(key)) seen.set(key, cell);
   }
   return [...seen.values()];
 }

@@ -1,0 +1,67 @@
+/**
+ * Trust stores outside the application's options: which variables each stack reads, as measured
+ * against the real server (README, "Trust stores and proxies"), and which of the stores set in
+ * an environment hold the CA that issued the server's certificate.
+ *
+ * - client (grpc-js on Node's OpenSSL): Node's bundled Mozilla roots plus NODE_EXTRA_CA_CERTS
+ *   (read at process start), or GRPC_DEFAULT_SSL_ROOTS_FILE_PATH instead of them; OpenSSL's
+ *   SSL_CERT_FILE / SSL_CERT_DIR only under `--use-openssl-ca`.
+ * - worker (rustls-native-certs): SSL_CERT_FILE / SSL_CERT_DIR when set, else the Debian paths.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import type { Stack } from '../matrix/results';
+
+export const TRUST_STORE_VARIABLES = ['NODE_EXTRA_CA_CERTS', 'GRPC_DEFAULT_SSL_ROOTS_FILE_PATH', 'SSL_CERT_FILE', 'SSL_CERT_DIR'] as const;
+export type TrustStoreVariable = (typeof TRUST_STORE_VARIABLES)[number];
+
+export function storesReadBy(stack: Stack, nodeFlags: readonly string[] = []): TrustStoreVariable[] {
+  if (stack === 'worker') return ['SSL_CERT_FILE', 'SSL_CERT_DIR'];
+  const openssl = nodeFlags.includes('--use-openssl-ca') ? (['SSL_CERT_FILE', 'SSL_CERT_DIR'] as const) : [];
+  return ['NODE_EXTRA_CA_CERTS', 'GRPC_DEFAULT_SSL_ROOTS_FILE_PATH', ...openssl];
+}
+
+/** A store set in the environment that holds the issuer of the server's certificate. */
+export interface IssuerStore {
+  variable: TrustStoreVariable;
+  /** Whether the stack in question reads this variable. */
+  read: boolean;
+}
+
+/** The certificates a trust-store variable points at: a PEM file, or every file of a folder. */
+export function storeCertificates(value: string): X509Certificate[] {
+  try {
+    const files = statSync(value).isDirectory() ? readdirSync(value).map((name) => path.join(value, name)) : [value];
+    return files.flatMap((file) => certificatesIn(readFileSync(file, 'utf8')));
+  } catch {
+    return [];
+  }
+}
+
+function certificatesIn(pem: string): X509Certificate[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks.flatMap((block) => {
+    try {
+      return [new X509Certificate(block)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The stores in `variables` holding a CA that issued a certificate of `chain` (as the server sent it). */
+export function storesHoldingIssuer(
+  chain: X509Certificate[],
+  variables: Record<string, string | undefined>,
+  stack: Stack,
+  nodeFlags: readonly string[] = [],
+): IssuerStore[] {
+  const read = storesReadBy(stack, nodeFlags);
+  return TRUST_STORE_VARIABLES.filter((variable) => {
+    const value = variables[variable];
+    if (!value) return false;
+    const cas = storeCertificates(value);
+    return chain.some((cert) => cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey)));
+  }).map((variable) => ({ variable, read: read.includes(variable) }));
+}

@@ -1,0 +1,65 @@
+/**
+ * From a scenario's declared environment to the variables and flags a child-process cell starts
+ * with: harness files by path, trust-store folders the harness controls, proxy addresses.
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CredentialName, HarnessPkiFiles } from '../pki/harness-pki';
+import { unusedPort } from './materialize';
+import type { CellEnvironment, EnvValue } from './scenario';
+
+export interface MaterializedEnvironment {
+  /** The variables the scenario sets, with their values (paths and URLs resolved). */
+  variables: Record<string, string>;
+  nodeFlags: string[];
+}
+
+/** Where a cell's proxy values point: the harness's CONNECT proxy, when a scenario needs one. */
+export type ProxyResolver = () => Promise<string>;
+
+export async function materializeEnvironment(
+  environment: CellEnvironment,
+  pki: HarnessPkiFiles,
+  connectProxy: ProxyResolver,
+): Promise<MaterializedEnvironment> {
+  const variables: Record<string, string> = {};
+  if (environment.systemStore) {
+    const store = await trustStore(environment.systemStore, pki);
+    variables.SSL_CERT_FILE = store.file;
+    variables.SSL_CERT_DIR = store.dir;
+  }
+  for (const [name, value] of Object.entries(environment.variables ?? {})) {
+    variables[name] = await resolveValue(value, pki, connectProxy);
+  }
+  return { variables, nodeFlags: environment.nodeFlags ?? [] };
+}
+
+async function resolveValue(value: EnvValue, pki: HarnessPkiFiles, connectProxy: ProxyResolver): Promise<string> {
+  if (typeof value === 'string') return value;
+  if ('certificate' in value) return pki.certPath(value.certificate);
+  if (value.proxy === 'connect-proxy') return `http://${await connectProxy()}`;
+  return `http://127.0.0.1:${await unusedPort()}`;
+}
+
+/**
+ * A trust-store folder in the run's PKI folder: `roots.pem` (for SSL_CERT_FILE) in a folder (for
+ * SSL_CERT_DIR) that holds nothing else. `empty` has an empty roots file.
+ */
+function trustStore(contents: 'empty' | CredentialName, pki: HarnessPkiFiles): Promise<{ dir: string; file: string }> {
+  const dir = path.join(pki.dir, 'trust-stores', contents);
+  // Written once per run: concurrent cells must never read a half-written roots file.
+  let written = stores.get(dir);
+  if (!written) {
+    const file = path.join(dir, 'roots.pem');
+    written = (async () => {
+      await mkdir(dir, { recursive: true });
+      if (contents === 'empty') await writeFile(file, '');
+      else await copyFile(pki.certPath(contents), file);
+      return { dir, file };
+    })();
+    stores.set(dir, written);
+  }
+  return written;
+}
+
+const stores = new Map<string, Promise<{ dir: string; file: string }>>();

@@ -1,0 +1,74 @@
+/**
+ * The entry of a child-process cell: runs the same client or worker stack code as an in-process
+ * cell, in a process started with the environment the scenario names, and sends the attempt
+ * back. The harness's side (its worker and client) stays in the parent and is reached over IPC.
+ *
+ * Only the SDK's public API is used here and in the stack code, and `@temporalio/*` can be
+ * resolved from another folder (`sdkDir`), so an older SDK release can be loaded instead.
+ */
+import Module from 'node:module';
+import type { HarnessSide, StackAttempt } from '../cell';
+import { attemptToWire, fromWire, withBuffers, type HarnessMethod, type ToChild, type ToParent } from './wire';
+
+const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+let nextId = 0;
+
+function send(message: ToParent): Promise<void> {
+  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
+}
+
+function call(method: HarnessMethod, ...args: unknown[]): Promise<never> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    void send({ type: 'call', id, method, args });
+  });
+}
+
+const harness: HarnessSide = {
+  counterpartQueue: (...args) => call('counterpartQueue', ...args),
+  counterpartReady: (...args) => call('counterpartReady', ...args),
+  workflowTaskFailure: (...args) => call('workflowTaskFailure', ...args),
+  runWorkflow: (...args) => call('runWorkflow', ...args),
+  checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
+};
+
+/** Resolve every `@temporalio/*` request from `folder`'s node_modules instead of the harness's. */
+function resolveSdkFrom(folder: string): void {
+  type Resolve = (request: string, parent: unknown, isMain: unknown, options?: object) => string;
+  const loader = Module as unknown as { _resolveFilename: Resolve };
+  const resolve = loader._resolveFilename;
+  loader._resolveFilename = function (this: unknown, request, parent, isMain, options) {
+    if (!request.startsWith('@temporalio/')) return resolve.call(this, request, parent, isMain, options);
+    return resolve.call(this, request, parent, isMain, { ...options, paths: [folder] });
+  };
+}
+
+/** The stack modules are required only now, after the SDK's folder is known, and only the one needed. */
+async function run(message: Extract<ToChild, { type: 'run' }>): Promise<StackAttempt> {
+  if (message.sdkDir) resolveSdkFrom(message.sdkDir);
+  const target = withBuffers(message.target);
+  if (message.stack === 'client') {
+    const { runClientCell }: typeof import('../client-stack') = require('../client-stack');
+    return runClientCell(target, harness);
+  }
+  const { installQuietRuntime }: typeof import('../runtime') = require('../runtime');
+  installQuietRuntime();
+  const { runWorkerCell }: typeof import('../worker-stack') = require('../worker-stack');
+  return runWorkerCell(target, harness, message.workflowBundlePath);
+}
+
+process.on('message', (message: ToChild) => {
+  if (message.type === 'reply') {
+    const waiting = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.error) waiting?.reject(fromWire(message.error));
+    else waiting?.resolve(withBuffers(message.value));
+    return;
+  }
+  void run(message)
+    .catch((error: unknown): StackAttempt => ({ error, stage: 'configure' }))
+    // The SDK's runtime would keep the process up; the attempt is all the parent needs.
+    .then((attempt) => send({ type: 'done', attempt: attemptToWire(attempt) }))
+    .finally(() => process.exit(0));
+});

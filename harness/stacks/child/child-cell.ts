@@ -1,0 +1,134 @@
+/**
+ * Cells in a child process: the stack under test runs in a process of its own, started with
+ * exactly the environment given (variables Node and OpenSSL read only at start-up, such as
+ * NODE_EXTRA_CA_CERTS, take effect), optionally with another Node binary and another SDK. The
+ * harness's side stays here and answers the child's calls; the attempt comes back as the same
+ * StackAttempt an in-process cell returns, so nothing downstream knows where the cell ran.
+ *
+ * The child runs the TypeScript sources through tsx's loader when the harness itself runs from
+ * sources (tsx, ts-jest), and the compiled JavaScript beside this file when it runs from a build.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { onCleanup } from '../../cleanup';
+import type { Stack } from '../../matrix/results';
+import { CellTimeoutError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../cell';
+import { attemptFromWire, toWire, type ToChild, type ToParent } from './wire';
+
+export interface ChildCellOptions {
+  /** The child's whole environment (see {@link cellEnvironment}). */
+  env: Record<string, string>;
+  /** Node flags, such as `--use-openssl-ca`. */
+  nodeFlags?: string[];
+  /** Another Node binary (default: the one running the harness). */
+  nodePath?: string;
+  /** A folder whose node_modules holds the `@temporalio/*` packages the child loads. */
+  sdkDir?: string;
+}
+
+/** A child that has not answered by then is killed; cells bound their own steps well below it. */
+const CHILD_CELL_TIMEOUT_MS = 60_000;
+const STDERR_KEPT = 4000;
+
+const ENTRY = path.join(__dirname, `cell-child${path.extname(__filename)}`);
+const LOADER = ENTRY.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
+
+const running = new Set<ChildProcess>();
+let cleanupRegistered = false;
+
+export function runCellInChild(
+  stack: Stack,
+  target: ConnectionUnderTest,
+  harness: HarnessSide,
+  workflowBundlePath: string,
+  options: ChildCellOptions,
+): Promise<StackAttempt> {
+  registerCleanup();
+  const child = fork(ENTRY, [], {
+    env: options.env,
+    execPath: options.nodePath ?? process.execPath,
+    execArgv: [...LOADER, ...(options.nodeFlags ?? [])],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  running.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT)));
+  return new Promise<StackAttempt>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({ error: new CellTimeoutError(`the cell's child process did not finish within ${CHILD_CELL_TIMEOUT_MS}ms`), stage: 'connect' });
+    }, CHILD_CELL_TIMEOUT_MS);
+    child.on('message', (message: ToParent) => {
+      if (message.type === 'done') {
+        clearTimeout(timer);
+        resolve(attemptFromWire(message.attempt));
+        return;
+      }
+      const method = harness[message.method] as (...args: unknown[]) => Promise<unknown>;
+      method(...message.args).then(
+        (value) => reply(child, { type: 'reply', id: message.id, value }),
+        (error: unknown) => reply(child, { type: 'reply', id: message.id, error: toWire(error) }),
+      );
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ error: new Error(`the cell's child process could not start: ${error.message}`), stage: 'configure' });
+    });
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      clearTimeout(timer);
+      // Resolving twice is harmless: after "done" this one is ignored.
+      resolve({
+        error: new Error(`the cell's child process exited (${signal ?? `code ${code}`}) before reporting: ${stderr.trim().split('\n').slice(-5).join(' | ')}`),
+        stage: 'configure',
+      });
+    });
+    const run: ToChild = { type: 'run', stack, target, workflowBundlePath, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) };
+    child.send(run);
+  });
+}
+
+function reply(child: ChildProcess, message: ToChild): void {
+  if (child.connected) child.send(message);
+}
+
+function registerCleanup(): void {
+  if (cleanupRegistered) return;
+  cleanupRegistered = true;
+  onCleanup(async () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+/**
+ * Variables that decide how a stack reaches the server: trust stores, proxies, Node's own
+ * options. A child starts without any of the harness's own, so only the scenario's apply.
+ */
+export const CONNECTION_VARIABLES = [
+  'NODE_EXTRA_CA_CERTS',
+  'NODE_OPTIONS',
+  'NODE_USE_SYSTEM_CA',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'GRPC_DEFAULT_SSL_ROOTS_FILE_PATH',
+  'grpc_proxy',
+  'https_proxy',
+  'http_proxy',
+  'all_proxy',
+  'no_grpc_proxy',
+  'no_proxy',
+  'GRPC_PROXY',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'ALL_PROXY',
+  'NO_PROXY',
+] as const;
+
+/** The harness's environment without {@link CONNECTION_VARIABLES}, plus `variables`. */
+export function cellEnvironment(variables: Record<string, string>, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const kept = Object.entries(base).filter(
+    (entry): entry is [string, string] => entry[1] !== undefined && !(CONNECTION_VARIABLES as readonly string[]).includes(entry[0]),
+  );
+  return { ...Object.fromEntries(kept), ...variables };
+}
