@@ -1,4 +1,5 @@
 /** Every scenario of the matrix, in report order. */
+import { auth } from './auth';
 import { baseline } from './baseline';
 import { clientCertificate } from './client-cert';
 import type { HarnessScenario } from './define';
@@ -21,4 +22,5 @@ export const SCENARIOS: HarnessScenario[] = [
   ...namespace,
   ...encryption,
   ...trustStore,
+  ...auth,
 ];

@@ -26,6 +26,20 @@ export const SERVERS = {
     certificate: 'serverTlsSample',
     about: "Like samples-server's tls-simple: the certificate names only tls-sample and ::1.",
   },
+  'tls-auth': {
+    mode: 'tls',
+    certificate: 'server',
+    authorization: {},
+    about: 'TLS with authorization: the default authorizer and JWT claim mapper, keys from a JWKS file.',
+  },
+  'mtls-auth': { mode: 'mtls', certificate: 'server', authorization: {}, about: 'Mutual TLS with authorization.' },
+  'plain-auth': { mode: 'plain', authorization: {}, about: 'Plaintext with authorization.' },
+  'tls-auth-audience': {
+    mode: 'tls',
+    certificate: 'server',
+    authorization: { audience: 'temporal-tls-harness' },
+    about: 'TLS with authorization that requires the audience "temporal-tls-harness".',
+  },
 } as const satisfies Record<string, ServerSpec>;
 
 export type ServerName = keyof typeof SERVERS;

@@ -28,7 +28,7 @@ export interface MatrixCommandOptions {
   serverName?: string;
 }
 
-const FAMILIES: Family[] = ['baseline', 'server-cert', 'client-cert', 'protocol', 'pem', 'namespace', 'encryption', 'trust-store', 'intermediary'];
+const FAMILIES: Family[] = ['baseline', 'server-cert', 'client-cert', 'protocol', 'pem', 'namespace', 'encryption', 'trust-store', 'intermediary', 'auth'];
 
 export function registerMatrixCommand(program: Command): void {
   program

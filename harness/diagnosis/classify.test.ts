@@ -69,7 +69,35 @@ const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['something new', client, 'Error: the moon is in the wrong phase', 'UNCLASSIFIED'],
 ];
 
-test.each(measured)('%s', (_name, context, text, code) => {
+/** API keys: every refusal is the same "Request unauthorized.", so the token the cell was given decides. */
+const now = Math.floor(Date.now() / 1000);
+const token = (claims: object) => ({ facts: { audience: [], permissions: ['default:write'], expiresAt: now + 600, ...claims }, namespace: 'default' });
+const CLIENT_START = 'ServiceError: Failed to start Workflow <- Error: 7 PERMISSION_DENIED: Request unauthorized.';
+const CLIENT_CONNECT = 'ServiceError: Failed to connect to Temporal server <- Error: 7 PERMISSION_DENIED: Request unauthorized.';
+const WORKER_CONNECT = 'TransportError: Failed to call GetSystemInfo: code: \'The caller does not have permission to execute the specified operation\', message: "Request unauthorized."';
+const WORKER_CREATE = 'TransportError: Namespace default was not found or otherwise could not be described: Status { code: PermissionDenied, message: "Request unauthorized.", details: b"..." }';
+const WORKER_POLL = "Error: the worker's first poll (PollWorkflowTaskQueue) was refused; sdk-core would retry it for 60 s <- ServiceError: Request unauthorized.";
+const authMeasured: [string, ClassifyContext, string, DiagnosisCode][] = [
+  ['no key (client)', client, CLIENT_START, 'API_KEY_MISSING'],
+  ['no key (worker)', worker, WORKER_CREATE, 'API_KEY_MISSING'],
+  ['expired (client)', { ...client, apiKey: token({ expiresAt: now - 60 }) }, CLIENT_CONNECT, 'API_KEY_EXPIRED'],
+  ['expired (worker)', { ...worker, apiKey: token({ expiresAt: now - 60 }) }, WORKER_CONNECT, 'API_KEY_EXPIRED'],
+  ['nbf ahead (worker)', { ...worker, apiKey: token({ notBefore: now + 300 }) }, WORKER_CONNECT, 'API_KEY_NOT_YET_VALID'],
+  ['not a JWT (client)', { ...client, apiKey: { facts: null, namespace: 'default' } }, CLIENT_CONNECT, 'API_KEY_REJECTED'],
+  ['unknown signer (client)', { ...client, apiKey: token({}) }, CLIENT_CONNECT, 'API_KEY_REJECTED'],
+  ['wrong aud (worker)', { ...worker, apiKey: token({ audience: ['other'] }) }, WORKER_CONNECT, 'API_KEY_REJECTED'],
+  ['other namespace (client)', { ...client, apiKey: token({ permissions: ['harness-other:write'] }) }, CLIENT_START, 'NAMESPACE_NOT_PERMITTED'],
+  ['other namespace (worker)', { ...worker, apiKey: token({ permissions: ['harness-other:write'] }) }, WORKER_CREATE, 'NAMESPACE_NOT_PERMITTED'],
+  ['read only (client)', { ...client, apiKey: token({ permissions: ['default:read'] }) }, CLIENT_START, 'ROLE_INSUFFICIENT'],
+  ['read only (worker)', { ...worker, apiKey: token({ permissions: ['default:read'] }) }, WORKER_POLL, 'ROLE_INSUFFICIENT'],
+  ['worker role (worker)', { ...worker, apiKey: token({ permissions: ['default:worker'] }) }, WORKER_CREATE, 'ROLE_INSUFFICIENT'],
+  ['system admin on a missing namespace is not an auth failure', { ...client, apiKey: token({ permissions: ['temporal-system:admin'] }) }, 'ServiceError: Failed to start Workflow <- Error: 5 NOT_FOUND: Namespace nope is not found.', 'NAMESPACE_NOT_FOUND'],
+  ['apiKey turned TLS on (client)', { ...client, apiKey: token({}), tlsImpliedByApiKey: true }, probe('Error: 806CE7A9377F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), 'API_KEY_IMPLIES_TLS'],
+  ['apiKey turned TLS on (worker)', { ...worker, apiKey: token({}), tlsImpliedByApiKey: true }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidMessage(InvalidContentType) }))', 'API_KEY_IMPLIES_TLS'],
+  ['tls configured on purpose is still TLS_TO_PLAINTEXT_SERVER', { ...worker, apiKey: token({}), tlsImpliedByApiKey: false }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidMessage(InvalidContentType) }))', 'TLS_TO_PLAINTEXT_SERVER'],
+];
+
+test.each([...measured, ...authMeasured])('%s', (_name, context, text, code) => {
   expect(classify(text, context)).toBe(code);
 });
 

@@ -9,6 +9,7 @@ import type { Stack } from '../matrix/results';
 import type { DiagnosisCode } from './codes';
 import type { ClientCertFacts } from './evidence';
 import type { IssuerStore } from './trust-stores';
+import { type ApiKeyFacts, namesNamespace, timeProblem } from '../auth/tokens';
 
 /** What was configured and observed, for the rules whose error text does not say enough. */
 export interface ClassifyContext {
@@ -25,6 +26,13 @@ export interface ClassifyContext {
   serverCa?: boolean;
   /** Trust stores of the stack's environment that hold the server's issuer (see trust-stores.ts). */
   issuerStores?: IssuerStore[];
+  /**
+   * The API key the stack was given, read without verifying it (`facts` null: not a JWT), and the
+   * namespace the cell worked in; absent when no key was given.
+   */
+  apiKey?: { facts: ApiKeyFacts | null; namespace: string };
+  /** TLS is on only because apiKey is set and tls was left unset: the TS SDK's default. */
+  tlsImpliedByApiKey?: boolean;
 }
 
 interface Rule {
@@ -44,6 +52,14 @@ const REJECTED_WITHOUT_ALERT = /connection closed|UnexpectedEof|peer closed conn
 
 /** How each stack says that nothing it trusts issued the server's certificate. */
 const UNTRUSTED = /UnknownIssuer|unable to get local issuer certificate|unable to verify the first certificate|self[- ]signed certificate/;
+/**
+ * Every authorization failure reads the same: PermissionDenied, "Request unauthorized." (the
+ * server logs the claim mapper's reason, never sends it). The token the cell was given tells them apart.
+ */
+const UNAUTHORIZED = /Request unauthorized|PERMISSION_DENIED|PermissionDenied/;
+/** The exempt first call of either stack: only the claim mapper, i.e. the token itself, can refuse it. */
+const REFUSED_AT_CONNECT = /Failed to connect to Temporal server|Failed to call GetSystemInfo/;
+const tokenTime = (c: ClassifyContext) => (c.apiKey?.facts ? timeProblem(c.apiKey.facts) : null);
 
 const keyText = (context: ClassifyContext) => context.pem?.key ?? '';
 const certText = (context: ClassifyContext) => context.pem?.cert ?? '';
@@ -107,6 +123,7 @@ export const RULES: readonly Rule[] = [
   { code: 'CLIENT_CERT_REQUIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientTls && !c.pem?.cert },
 
   // Protocol and reachability.
+  { code: 'API_KEY_IMPLIES_TLS', pattern: /wrong version number|InvalidContentType|packet length too long/i, when: (c) => c.tlsImpliedByApiKey === true },
   { code: 'TLS_TO_PLAINTEXT_SERVER', pattern: /wrong version number|InvalidContentType|packet length too long/i },
   { code: 'CONNECTION_REFUSED', pattern: /ECONNREFUSED|Connection refused|ConnectionRefused/i },
   {
@@ -116,6 +133,15 @@ export const RULES: readonly Rule[] = [
     pattern: /BrokenPipe|Connection reset|ECONNRESET|stream closed|connection closed|Failed to call GetSystemInfo|Failed to connect \(/i,
     when: (c) => !c.clientTls,
   },
+
+  // Authorization, in the order the server checks: the token itself, then what it grants.
+  { code: 'API_KEY_MISSING', pattern: UNAUTHORIZED, when: (c) => c.apiKey === undefined },
+  { code: 'API_KEY_REJECTED', pattern: UNAUTHORIZED, when: (c) => c.apiKey?.facts === null },
+  { code: 'API_KEY_EXPIRED', pattern: UNAUTHORIZED, when: (c) => tokenTime(c) === 'expired' },
+  { code: 'API_KEY_NOT_YET_VALID', pattern: UNAUTHORIZED, when: (c) => tokenTime(c) !== null },
+  { code: 'API_KEY_REJECTED', pattern: new RegExp(`(${REFUSED_AT_CONNECT.source}).*(${UNAUTHORIZED.source})`) },
+  { code: 'NAMESPACE_NOT_PERMITTED', pattern: UNAUTHORIZED, when: (c) => !!c.apiKey?.facts && !namesNamespace(c.apiKey.facts, c.apiKey.namespace) },
+  { code: 'ROLE_INSUFFICIENT', pattern: UNAUTHORIZED, when: (c) => !!c.apiKey?.facts },
 
   // After connecting.
   { code: 'NAMESPACE_NOT_FOUND', pattern: /Namespace not found|Namespace \S+ is not found|NamespaceNotFound/i },

@@ -91,7 +91,7 @@ export const DIAGNOSES = {
   },
   PLAINTEXT_TO_TLS_SERVER: {
     explanation: 'The client speaks plaintext, but the server requires TLS.',
-    fix: 'Set tls (at least tls: true with the server CA) in the connection options.',
+    fix: 'Set tls (at least tls: true with the server CA) in the connection options; with apiKey, drop tls: false.',
   },
   CONNECTION_REFUSED: {
     explanation: 'Nothing listens at the address.',
@@ -136,6 +136,34 @@ export const DIAGNOSES = {
   PAYLOAD_UNDECODABLE: {
     explanation: 'Payloads are encrypted by a codec this side does not have, or with a different key.',
     fix: 'Configure the same payload codec and key on every client and worker of the namespace.',
+  },
+  API_KEY_MISSING: {
+    explanation: 'The server has authorization on and the call carried no API key; connecting still works (GetSystemInfo is exempt), the first real call is refused.',
+    fix: 'Set apiKey in the connection options (TEMPORAL_API_KEY, or api_key in the envconfig profile) to a token with "<namespace>:write" in its permissions claim.',
+  },
+  API_KEY_EXPIRED: {
+    explanation: "The API key's exp claim has passed; the server refuses every call with it, even connecting (it allows no clock skew).",
+    fix: 'Mint a new token (exp later) and pass it as apiKey, or with connection.setApiKey() on a live connection.',
+  },
+  API_KEY_NOT_YET_VALID: {
+    explanation: "The API key's nbf (or iat) claim lies in the future; the server checks it with no clock-skew leeway and refuses every call.",
+    fix: 'Mint the token with nbf and iat a few seconds in the past (or without nbf), or fix the clock of the machine that mints it.',
+  },
+  API_KEY_REJECTED: {
+    explanation: "The server cannot verify the API key: not a JWT, a signature that does not verify, a kid absent from its JWKS, an alg other than RS256/ES256, or an aud other than its authorization.audience.",
+    fix: "Sign the token with a key in the server's jwtKeyProvider.keySourceURIs (its kid in the header, RS256 or ES256) and set its aud claim to the server's authorization.audience.",
+  },
+  NAMESPACE_NOT_PERMITTED: {
+    explanation: "The API key is valid but grants nothing on this namespace: its permissions claim names other namespaces only.",
+    fix: 'Add "<namespace>:write" to the token\'s permissions claim, or set the namespace option to the one the token is for.',
+  },
+  ROLE_INSUFFICIENT: {
+    explanation: "The API key's role on the namespace is too low for the call: starting workflows and polling task queues need write, and \"worker\" alone grants nothing.",
+    fix: 'Mint the token with "<namespace>:write" (or admin) in its permissions claim; "read" only describes and reads.',
+  },
+  API_KEY_IMPLIES_TLS: {
+    explanation: 'apiKey is set and tls is not, so the TS SDK turned TLS on by itself; the server listens in plaintext.',
+    fix: 'Set tls: false beside apiKey for a plaintext server (envconfig: TEMPORAL_TLS=false, or disabled = true under [profile.NAME.tls]).',
   },
   TIMEOUT: {
     explanation: 'Nothing answered in time: the call neither succeeded nor failed.',

@@ -11,6 +11,7 @@ import { harnessPkiFiles, HarnessPkiFiles, writeHarnessPki } from '../pki/harnes
 import type { ServerEndpoint } from '../server/endpoint';
 import { Fleet, FleetCertificates, startFleet } from '../server/fleet';
 import { ensureWorkflowBundle } from '../stacks/bundle';
+import { writeSigningKeys } from '../auth/signing-keys';
 import type { Scenario, ServerSpec } from './scenario';
 
 export const MATRIX_NAMESPACES = ['default', 'harness-other'];
@@ -80,16 +81,27 @@ export async function setUpMatrixEnvironment(
   };
   const removeCerts = () => (options.keepCerts ? Promise.resolve() : rm(pkiDir, { recursive: true, force: true }));
   try {
+    const withAuthorization = Object.values(specs).some((spec) => spec.authorization);
     const [provisioned, pki, workflowBundlePath] = await Promise.all([
       provision(),
-      timed('pkiMintMs', () => writeHarnessPki(pkiDir)),
+      timed('pkiMintMs', async () => {
+        const files = await writeHarnessPki(pkiDir);
+        if (withAuthorization) await writeSigningKeys(pkiDir);
+        return files;
+      }),
       timed('workflowBundleMs', ensureWorkflowBundle),
     ]);
     Object.assign(timings, provisioned.timings);
     const certificates = await (options.certificates ?? (async (files) => harnessCertificates(files)))(pki);
     log(`starting ${Object.keys(specs).length} Temporal server(s): ${Object.keys(specs).join(', ')}`);
     const fleet = await timed('serversMs', () =>
-      startFleet(specs, { image: provisioned.image, runId, certificates, namespaces: MATRIX_NAMESPACES }),
+      startFleet(specs, {
+        image: provisioned.image,
+        runId,
+        certificates,
+        namespaces: MATRIX_NAMESPACES,
+        ...(withAuthorization ? { signingKeysDir: pkiDir } : {}),
+      }),
     );
     for (const [name, ms] of Object.entries(fleet.startMs)) timings[`server:${name}Ms`] = ms;
     return {

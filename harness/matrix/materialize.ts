@@ -8,7 +8,10 @@ import type { TLSConfig } from '@temporalio/client';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import { MANGLINGS } from '../pki/pem-damage';
 import type { ConnectionUnderTest } from '../stacks/cell';
-import type { AddressChoice, ClientSetup, KeyChoice, TlsSetup } from './scenario';
+import type { AddressChoice, ApiKeyChoice, ClientSetup, KeyChoice, TlsSetup } from './scenario';
+import type { EndpointAuthorization } from '../server/endpoint';
+import { mintApiKeyChoice } from '../auth/scenario-keys';
+import { MATRIX_NAMESPACES } from './environment';
 
 /** The PEM texts a cell handed the SDK, kept so a failure can be traced to the damage in them. */
 export interface PemInputs {
@@ -21,18 +24,29 @@ export async function connectionUnderTest(
   serverAddress: string,
   pki: HarnessPkiFiles,
   verifyEncryptedAtRest = false,
+  authorization?: EndpointAuthorization,
 ): Promise<{ target: ConnectionUnderTest; pem: PemInputs }> {
-  const { tls, pem } = setup.tls === false ? { tls: false as const, pem: {} } : await tlsOptions(setup.tls, pki);
+  const { tls, pem } = setup.tls ? await tlsOptions(setup.tls, pki) : { tls: setup.tls, pem: {} };
+  const apiKey = (choice: ApiKeyChoice | undefined) => (choice ? apiKeyFor(choice, setup, authorization) : undefined);
   return {
     target: {
       address: await addressFor(setup.address ?? 'server', serverAddress),
       tls,
+      apiKey: await apiKey(setup.apiKey),
+      rotateApiKeyTo: await apiKey(setup.rotateApiKeyTo),
       namespace: setup.namespace,
       codecChoice: setup.codec,
       verifyEncryptedAtRest,
     },
     pem,
   };
+}
+
+function apiKeyFor(choice: ApiKeyChoice, setup: ClientSetup, authorization: EndpointAuthorization | undefined): Promise<string> {
+  if (!authorization) throw new Error(`the scenario passes an API key (${choice}), but its server has no authorization`);
+  const namespace = setup.namespace ?? 'default';
+  const otherNamespace = MATRIX_NAMESPACES.find((name) => name !== namespace)!;
+  return mintApiKeyChoice(choice, authorization, { namespace, otherNamespace });
 }
 
 async function tlsOptions(setup: TlsSetup, pki: HarnessPkiFiles): Promise<{ tls: TLSConfig; pem: PemInputs }> {

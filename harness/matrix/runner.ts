@@ -20,6 +20,7 @@ import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
 import { materializeEnvironment, type MaterializedEnvironment } from './cell-environment';
 import { connectionUnderTest, PemInputs } from './materialize';
+import { apiKeyEvidence } from '../auth/evidence';
 import type { CellResult, ScenarioResult, Stack } from './results';
 import { STACKS } from './results';
 import type { ClientSetup, Expectation, Scenario } from './scenario';
@@ -55,18 +56,25 @@ export class CellRunner {
       endpoint.address,
       this.pki,
       scenario.verify === 'payloads-encrypted-at-rest',
+      endpoint.authorization,
     );
     const environment = await this.environmentFor(setup);
     const attempt = await this.attempt(stack, target, counterparts.harnessSide(), environment);
     const ms = Date.now() - started;
     const context: ClassifyContext = {
       stack,
-      clientTls: setup.tls !== false,
-      serverCa: setup.tls !== false && setup.tls.ca !== undefined,
+      clientTls: setup.tls ? true : setup.tls === undefined && setup.apiKey !== undefined,
+      serverCa: setup.tls ? setup.tls.ca !== undefined : false,
       pem,
       clientCert: clientCertFacts(pem.cert, pem.key),
+      // After a rotation, the key in use is the new one, unless connecting (with the old) failed.
+      ...apiKeyEvidence(
+        attempt.stage === 'connect' ? target.apiKey : (target.rotateApiKeyTo ?? target.apiKey),
+        target.namespace ?? 'default',
+        setup.tls === undefined,
+      ),
     };
-    const serverName = setup.tls === false ? undefined : setup.tls.serverName;
+    const serverName = setup.tls ? setup.tls.serverName : undefined;
     // A child's stores are the scenario's; an in-process cell's are the harness's own.
     const variables = environment?.variables ?? pickTrustStores(process.env);
     return judge(scenario, stack, attempt, context, ms, () =>

@@ -16,6 +16,8 @@ export interface ServerSpec {
   sendChain?: boolean;
   /** Bind this host port instead of a random one (when it is free). */
   hostPort?: number;
+  /** Authorization on (default authorizer and JWT claim mapper); `audience`: an `aud` tokens must carry. */
+  authorization?: { audience?: string };
   about: string;
 }
 
@@ -75,11 +77,40 @@ export interface CellEnvironment {
   /** Node flags, e.g. `--use-openssl-ca`. */
   nodeFlags?: string[];
 }
+/**
+ * Which API key (a JWT the harness mints for the scenario's server) the application passes as
+ * `apiKey`. Unless named otherwise, it is RS256, valid for an hour, grants write on the cell's
+ * namespace and carries the server's audience.
+ */
+export type ApiKeyChoice =
+  | 'write'
+  | 'read'
+  /** The role named "worker", which the default authorizer ranks below read. */
+  | 'worker-role'
+  | 'es256-write'
+  /** Write on the matrix's other registered namespace, not on the cell's. */
+  | 'other-namespace'
+  | 'expired'
+  /** `nbf` five minutes ahead. */
+  | 'not-yet-valid'
+  /** Signed by a key the server's JWKS does not hold. */
+  | 'unknown-key'
+  /** A valid token with its signature altered. */
+  | 'tampered'
+  /** Not a JWT at all. */
+  | 'malformed'
+  | 'wrong-audience';
 
 export interface ClientSetup {
   address?: AddressChoice;
-  /** `false` for plaintext. */
-  tls: false | TlsSetup;
+  /** `false` for plaintext; omitted: not given to the SDK at all (which turns TLS on when apiKey is set). */
+  tls?: false | TlsSetup;
+  apiKey?: ApiKeyChoice;
+  /**
+   * Rotation while connected: the cell connects with `apiKey`, sees one call refused with it, then
+   * calls `setApiKey` with this key and runs the workflow.
+   */
+  rotateApiKeyTo?: ApiKeyChoice;
   /** Omitted: the SDK default (`default`). `fresh`: a namespace registered just before the cell. */
   namespace?: string;
   codec?: CodecChoice;
@@ -98,7 +129,8 @@ export type Family =
   | 'namespace'
   | 'encryption'
   | 'trust-store'
-  | 'intermediary';
+  | 'intermediary'
+  | 'auth';
 
 export interface Scenario<ServerName extends string = string> {
   name: string;

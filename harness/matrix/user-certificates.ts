@@ -59,7 +59,7 @@ function whyNotApplicable(scenario: Scenario, server: ServerSpec, user: UserCert
     return `needs a server certificate with a specific defect (server "${scenario.server}"); yours is used instead`;
   }
   const tls = scenario.client.tls;
-  if (tls === false) return undefined;
+  if (!tls) return undefined;
   const named = [tls.ca, tls.cert, typeof tls.key === 'string' && !KEYS_DERIVED_FROM_CLIENT.has(tls.key) ? tls.key : undefined];
   for (const name of named.filter((n): n is CredentialName => n !== undefined)) {
     if (FOREIGN.has(name) || FROM_USER_SERVER.has(name)) continue;
@@ -78,7 +78,7 @@ function whyNotApplicable(scenario: Scenario, server: ServerSpec, user: UserCert
 /** Verify the server as `serverName` where the scenario does not choose a name itself. */
 function withServerName(scenario: Scenario, serverName: string | undefined): Scenario {
   const tls = scenario.client.tls;
-  if (!serverName || tls === false || tls.serverName) return scenario;
+  if (!serverName || !tls || tls.serverName) return scenario;
   return { ...scenario, client: { ...scenario.client, tls: { ...tls, serverName } } };
 }
 

@@ -123,6 +123,6 @@ export async function writeSecret(file: string, content: string): Promise<void> 
   await chmod(file, 0o600); // the mode option is ignored when the file already exists
 }
 
-async function writePublic(file: string, content: string): Promise<void> {
+export async function writePublic(file: string, content: string): Promise<void> {
   await writeFile(file, content, { mode: 0o644 });
 }

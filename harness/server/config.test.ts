@@ -1,6 +1,6 @@
 /** The rendered server YAML: what each mode turns on, and what it must leave off. */
 import { parse } from 'yaml';
-import { INTERNAL_SERVER_NAME, renderServerConfig, ServerTlsFiles } from './config';
+import { CONTAINER_JWKS_PATH, INTERNAL_SERVER_NAME, renderServerConfig, ServerTlsFiles } from './config';
 
 const files: ServerTlsFiles = {
   frontend: { certFile: 'frontend.pem', keyFile: 'frontend.key' },
@@ -37,4 +37,23 @@ test('mtls: client authentication required everywhere, and the system worker pre
 
 test('a TLS mode without certificates is refused', () => {
   expect(() => renderServerConfig('mtls')).toThrow('a mtls server needs certificates');
+});
+
+test('authorization: default authorizer and JWT claim mapper on the JWKS file, and an internal-frontend on loopback', () => {
+  const config = parse(renderServerConfig('tls', files, { audience: 'aud-1' }));
+  expect(config.global.authorization).toEqual({
+    authorizer: 'default',
+    claimMapper: 'default',
+    jwtKeyProvider: { keySourceURIs: [`file://${CONTAINER_JWKS_PATH}`] },
+    audience: 'aud-1',
+  });
+  expect(config.services['internal-frontend'].rpc).toMatchObject({ grpcPort: 7236, bindOnLocalHost: true });
+  expect(config.publicClient).toBeUndefined();
+});
+
+test('without authorization: no authorization section and no internal-frontend', () => {
+  const config = parse(renderServerConfig('plain'));
+  expect(config.global.authorization).toBeUndefined();
+  expect(config.services['internal-frontend']).toBeUndefined();
+  expect(parse(renderServerConfig('plain', undefined, {})).global.authorization.audience).toBeUndefined();
 });

@@ -9,6 +9,18 @@ export type ServerMode = 'plain' | 'tls' | 'mtls';
 export const FRONTEND_GRPC_PORT = 7233;
 export const CONTAINER_CERT_DIR = '/etc/temporal/certs';
 export const CONTAINER_CONFIG_PATH = '/etc/temporal/config.yaml';
+export const CONTAINER_JWKS_PATH = '/etc/temporal/auth/jwks.json';
+
+/**
+ * Authorization with the server's own plug-ins: the default authorizer and JWT claim mapper,
+ * keys from a JWKS file. `audience`, when set, is an `aud` every token must carry.
+ */
+export interface AuthorizationConfig {
+  audience?: string;
+}
+
+/** Every service, for `start`: the default list lacks internal-frontend, which authorization needs. */
+export const ALL_SERVICES_WITH_INTERNAL_FRONTEND = ['frontend', 'internal-frontend', 'history', 'matching', 'worker'];
 
 /**
  * The SNI name under which the harness and the server's system worker reach any server; the
@@ -52,16 +64,31 @@ const sqliteStore = {
   },
 };
 
-/** Internal services bind loopback only; just the frontend listens on all interfaces for the port mapping. */
-function services() {
-  const internal = (grpcPort: number, membershipPort: number) => ({
-    rpc: { grpcPort, membershipPort, bindOnLocalHost: true },
+/**
+ * Internal services bind loopback only; just the frontend listens on all interfaces for the port
+ * mapping. With authorization, the server's own worker would be refused by the public frontend
+ * (the server then exits: "error starting scanner"), so an internal-frontend serves it: every
+ * caller there is system admin, which is why it must stay on loopback.
+ */
+function services(withInternalFrontend: boolean) {
+  const internal = (grpcPort: number, membershipPort: number, httpPort?: number) => ({
+    rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...(httpPort ? { httpPort } : {}) },
   });
   return {
     frontend: { rpc: { grpcPort: FRONTEND_GRPC_PORT, membershipPort: 6933, bindOnIP: '0.0.0.0', httpPort: 7243 } },
+    ...(withInternalFrontend ? { 'internal-frontend': internal(7236, 6936, 7246) } : {}),
     history: internal(7234, 6934),
     matching: internal(7235, 6935),
     worker: internal(7239, 6939),
+  };
+}
+
+function authorizationSection(auth: AuthorizationConfig) {
+  return {
+    authorizer: 'default',
+    claimMapper: 'default',
+    jwtKeyProvider: { keySourceURIs: [`file://${CONTAINER_JWKS_PATH}`] },
+    ...(auth.audience ? { audience: auth.audience } : {}),
   };
 }
 
@@ -96,7 +123,7 @@ function tlsSection(mode: ServerMode, tls: ServerTlsFiles | undefined) {
 }
 
 /** The complete server configuration for `mode`, as YAML. */
-export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles): string {
+export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles, auth?: AuthorizationConfig): string {
   const config = {
     log: { stdout: true, level: 'warn' },
     persistence: {
@@ -108,8 +135,9 @@ export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles): stri
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
       ...(mode === 'plain' ? {} : { tls: tlsSection(mode, tls) }),
+      ...(auth ? { authorization: authorizationSection(auth) } : {}),
     },
-    services: services(),
+    services: services(auth !== undefined),
     clusterMetadata: {
       enableGlobalNamespace: false,
       failoverVersionIncrement: 10,

@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { Connection, type TLSConfig } from '@temporalio/client';
 import { INTERNAL_SERVER_NAME, ServerMode } from './config';
+import { loadSigner, signingKeyFiles } from '../auth/signing-keys';
+import { mintToken, permission, SYSTEM_NAMESPACE } from '../auth/tokens';
 
 /** Files on the host. */
 export interface KeyPairFiles {
@@ -23,12 +25,47 @@ export interface InternalPki {
   client: KeyPairFiles;
 }
 
+/** A server with authorization on: where its signing keys are, and the audience it requires. */
+export interface EndpointAuthorization {
+  /** The certificates folder whose `auth/` holds the signing keys and the JWKS (harness/auth/signing-keys.ts). */
+  keysDir: string;
+  audience?: string;
+}
+
 export interface ServerEndpoint {
   name: string;
   mode: ServerMode;
   /** `host:port` of the frontend as seen from this machine. */
   address: string;
   internal: InternalPki;
+  authorization?: EndpointAuthorization;
+}
+
+/** The harness's own connections live as long as a run or a `serve` session. */
+const INTERNAL_TOKEN_LIFETIME_S = 24 * 60 * 60;
+const internalTokens = new Map<string, Promise<string>>();
+
+/**
+ * The system-admin token (`temporal-system:admin`) the harness's own clients and workers carry on
+ * a server with authorization: the default claim mapper ignores client certificates, so on mTLS
+ * they need both. Undefined for a server without authorization.
+ */
+export function internalApiKey(endpoint: ServerEndpoint): Promise<string> | undefined {
+  const auth = endpoint.authorization;
+  if (!auth) return undefined;
+  const key = `${auth.keysDir}|${auth.audience ?? ''}`;
+  if (!internalTokens.has(key)) {
+    const minting = loadSigner(signingKeyFiles(auth.keysDir)).then((signer) =>
+      mintToken(signer, {
+        subject: 'temporal-tls-harness',
+        permissions: [permission(SYSTEM_NAMESPACE, 'admin')],
+        expiresInS: INTERNAL_TOKEN_LIFETIME_S,
+        audience: auth.audience,
+      }),
+    );
+    internalTokens.set(key, minting);
+  }
+  return internalTokens.get(key);
 }
 
 /** TLS options with which the harness itself reaches a server of `mode`. */
@@ -48,9 +85,11 @@ export async function internalTls(mode: ServerMode, internal: InternalPki): Prom
 
 /** A client connection with the harness's internal credentials, for set-up and checks. */
 export async function connectInternal(endpoint: ServerEndpoint): Promise<Connection> {
+  const apiKey = await internalApiKey(endpoint);
   return Connection.connect({
     address: endpoint.address,
     tls: await internalTls(endpoint.mode, endpoint.internal),
+    ...(apiKey ? { apiKey } : {}),
     connectTimeout: 5000,
   });
 }

@@ -31,6 +31,8 @@ export interface FleetOptions {
   runId: string;
   certificates: FleetCertificates;
   namespaces: string[];
+  /** The folder whose `auth/` holds the API-key signing keys, for servers with authorization. */
+  signingKeysDir?: string;
 }
 
 export async function startFleet(specs: Record<string, ServerSpec>, options: FleetOptions): Promise<Fleet> {
@@ -68,6 +70,10 @@ async function containerFor(name: string, spec: ServerSpec, options: FleetOption
     .withInternalPki(certificates.internal);
   if (spec.mode !== 'plain') container.withFrontendCertificate(certificates.frontend(spec));
   if (spec.mode === 'mtls') container.withClientCas(certificates.clientCas);
+  if (spec.authorization) {
+    if (!options.signingKeysDir) throw new Error(`server ${name} has authorization on, but no signing keys were written`);
+    container.withAuthorization({ keysDir: options.signingKeysDir, audience: spec.authorization.audience });
+  }
   if (spec.hostPort && (await portIsFree(spec.hostPort))) container.withHostPort(spec.hostPort);
   return container;
 }

@@ -42,6 +42,10 @@ async function waitUntilUsable(connection: Connection, namespace: string): Promi
       return;
     } catch (error) {
       const message = (error as Error).message;
+      // A refusal is no answer about the namespace: the harness's own token is wrong.
+      if ((error as { code?: number }).code === grpcStatus.PERMISSION_DENIED) {
+        throw new Error(`namespace ${namespace} cannot be checked, the server refuses the harness: ${message}`);
+      }
       if (!/namespace/i.test(message)) return;
       if (Date.now() > deadline) throw new Error(`namespace ${namespace} not usable after ${USABLE_TIMEOUT_MS}ms: ${message}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

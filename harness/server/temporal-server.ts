@@ -18,8 +18,11 @@ import { AbstractStartedContainer, GenericContainer, StartedTestContainer } from
 import { ServerImage } from '../env/server-image';
 import { ownLabels } from '../env/labels';
 import {
+  ALL_SERVICES_WITH_INTERNAL_FRONTEND,
+  AuthorizationConfig,
   CONTAINER_CERT_DIR,
   CONTAINER_CONFIG_PATH,
+  CONTAINER_JWKS_PATH,
   FRONTEND_GRPC_PORT,
   INTERNAL_SERVER_NAME,
   renderServerConfig,
@@ -27,8 +30,9 @@ import {
   ServerMode,
 } from './config';
 import { GrpcHealthWaitStrategy } from './health-wait';
-import { connectInternal, InternalPki, internalTls, KeyPairFiles, ServerEndpoint } from './endpoint';
+import { connectInternal, EndpointAuthorization, InternalPki, internalTls, KeyPairFiles, ServerEndpoint } from './endpoint';
 import { registerNamespaces } from './namespaces';
+import { signingKeyFiles } from '../auth/signing-keys';
 
 const SERVER_LOG_LINES_KEPT = 400;
 
@@ -38,6 +42,7 @@ export class TemporalServerContainer extends GenericContainer {
   private internal?: InternalPki;
   private namespaces: string[] = ['default'];
   private hostPort?: number;
+  private authorization?: EndpointAuthorization;
   private readonly logLines: string[] = [];
 
   constructor(
@@ -71,6 +76,16 @@ export class TemporalServerContainer extends GenericContainer {
     return this;
   }
 
+  /**
+   * Turn on authorization: the default authorizer and JWT claim mapper, trusting the JWKS in
+   * `signing.keysDir` (see harness/auth/signing-keys.ts); the harness's own connections then
+   * carry a system-admin token signed with the same keys.
+   */
+  withAuthorization(authorization: EndpointAuthorization): this {
+    this.authorization = authorization;
+    return this;
+  }
+
   /** Publish the frontend on this host port instead of a random one. */
   withHostPort(port: number): this {
     this.hostPort = port;
@@ -86,12 +101,16 @@ export class TemporalServerContainer extends GenericContainer {
   override async start(): Promise<StartedTemporalServer> {
     this.withExposedPorts(this.hostPort ? { container: FRONTEND_GRPC_PORT, host: this.hostPort } : FRONTEND_GRPC_PORT);
     this.prepareFiles();
+    if (this.authorization) {
+      const services = ALL_SERVICES_WITH_INTERNAL_FRONTEND.flatMap((service) => ['--service', service]);
+      this.withCommand(['--config-file', CONTAINER_CONFIG_PATH, 'start', ...services]);
+    }
     const tls = this.internal ? await internalTls(this.mode, this.internal) : false;
     this.withWaitStrategy(new GrpcHealthWaitStrategy(tls, () => this.logLines));
     let started: StartedTestContainer | undefined;
     try {
       started = await super.start();
-      const server = new StartedTemporalServer(started, this.name, this.mode, this.internal!, this.logLines);
+      const server = new StartedTemporalServer(started, this.name, this.mode, this.internal!, this.logLines, this.authorization);
       const connection = await connectInternal(server.endpoint());
       try {
         await registerNamespaces(connection, this.namespaces);
@@ -107,8 +126,12 @@ export class TemporalServerContainer extends GenericContainer {
 
   /** Render the config and queue it, with the certificates it names, for copying in before start. */
   private prepareFiles(): void {
+    const auth: AuthorizationConfig | undefined = this.authorization && { audience: this.authorization.audience };
+    if (this.authorization) {
+      this.withCopyFilesToContainer([{ source: signingKeyFiles(this.authorization.keysDir).jwksPath, target: CONTAINER_JWKS_PATH, mode: 0o644 }]);
+    }
     if (this.mode === 'plain') {
-      this.withCopyContentToContainer([{ content: renderServerConfig('plain'), target: CONTAINER_CONFIG_PATH }]);
+      this.withCopyContentToContainer([{ content: renderServerConfig('plain', undefined, auth), target: CONTAINER_CONFIG_PATH }]);
       return;
     }
     if (!this.frontend || !this.internal) {
@@ -133,7 +156,7 @@ export class TemporalServerContainer extends GenericContainer {
       serverCaFile: internalCa,
       serverName: INTERNAL_SERVER_NAME,
       systemWorker: pair(internal.client, 'system-worker'),
-    });
+    }, auth);
     this.withCopyFilesToContainer(
       copies.map(({ source, name, mode }) => ({ source, target: `${CONTAINER_CERT_DIR}/${name}`, mode })),
     ).withCopyContentToContainer([{ content: config, target: CONTAINER_CONFIG_PATH }]);
@@ -157,6 +180,7 @@ export class StartedTemporalServer extends AbstractStartedContainer {
     readonly mode: ServerMode,
     private readonly internal: InternalPki,
     private readonly logLines: string[],
+    private readonly authorization?: EndpointAuthorization,
   ) {
     super(container);
   }
@@ -168,6 +192,7 @@ export class StartedTemporalServer extends AbstractStartedContainer {
       mode: this.mode,
       address: `${this.getHost()}:${this.getMappedPort(FRONTEND_GRPC_PORT)}`,
       internal: this.internal,
+      ...(this.authorization ? { authorization: this.authorization } : {}),
     };
   }
 

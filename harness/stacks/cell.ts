@@ -8,7 +8,11 @@ import type { CodecChoice } from '../matrix/scenario';
  */
 export interface ConnectionUnderTest {
   address: string;
-  tls: TLSConfig | false;
+  /** Undefined: not given to the SDK (which then turns TLS on if apiKey is set). */
+  tls?: TLSConfig | false;
+  apiKey?: string;
+  /** A key to switch to with setApiKey, after one call with `apiKey` was refused. */
+  rotateApiKeyTo?: string;
   namespace?: string;
   /** The codec of the stack under test (see codecFor); the other side then has the shared one. */
   codecChoice?: CodecChoice;
@@ -77,6 +81,39 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+const PERMISSION_DENIED = 7;
+const isRefused = (error: unknown) => (error as { code?: number }).code === PERMISSION_DENIED;
+
+/**
+ * Before a key rotation: one call with the first key, which must be refused, so that the cell's
+ * success after `setApiKey` shows that the new key is the one in use.
+ */
+export async function expectRefusedBeforeRotation(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (isRefused(error)) return;
+    throw error;
+  }
+  throw new Error('the call with the key before rotation was not refused, so the rotation would prove nothing');
+}
+
+/**
+ * A worker whose key may not poll passes Worker.create (DescribeNamespace needs only read), and
+ * sdk-core then retries its refused polls for 60 s before the worker fails. One poll of the
+ * cell's own, on the same connection, settles it at once: refused, or (allowed) rejected by the
+ * server for a deadline too short to hold a long poll.
+ */
+export async function checkPollAllowed(poll: () => Promise<unknown>): Promise<void> {
+  try {
+    await poll();
+  } catch (error) {
+    if (isRefused(error)) {
+      throw new Error("the worker's first poll (PollWorkflowTaskQueue) was refused; sdk-core would retry it for 60 s", { cause: error });
+    }
   }
 }
 

@@ -11,13 +11,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { awaitResult, checkGreeting, ConnectionUnderTest, GREETING_NAME, HarnessSide, OK, StackAttempt, TIMEOUTS, withTimeout } from './cell';
+import {
+  awaitResult,
+  checkGreeting,
+  ConnectionUnderTest,
+  expectRefusedBeforeRotation,
+  GREETING_NAME,
+  HarnessSide,
+  OK,
+  StackAttempt,
+  TIMEOUTS,
+  withTimeout,
+} from './cell';
 import { codecFor } from './encryption-codec';
 
 export async function runClientCell(target: ConnectionUnderTest, harness: HarnessSide): Promise<StackAttempt> {
   const options: ConnectionOptions = {
     address: target.address,
-    tls: target.tls,
+    ...(target.tls === undefined ? {} : { tls: target.tls }),
+    ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
     ...(target.proxy ? { channelArgs: { 'grpc.http_proxy': `http://${target.proxy}` } } : {}),
   };
   const cause = await probeReason(options);
@@ -29,6 +41,7 @@ export async function runClientCell(target: ConnectionUnderTest, harness: Harnes
     return { error, cause, stage: 'connect' };
   }
   try {
+    if (target.rotateApiKeyTo) await rotateApiKey(connection, target.namespace ?? 'default', target.rotateApiKeyTo);
     return await runWorkflow(connection, target, harness);
   } catch (error) {
     return { error, stage: 'workflow' };
@@ -53,6 +66,11 @@ async function runWorkflow(connection: Connection, target: ConnectionUnderTest, 
   checkGreeting(await awaitResult(handle, () => harness.workflowTaskFailure(namespace, workflowId)));
   if (target.verifyEncryptedAtRest) await harness.checkEncryptedAtRest(namespace, workflowId);
   return OK;
+}
+
+async function rotateApiKey(connection: Connection, namespace: string, key: string): Promise<void> {
+  await expectRefusedBeforeRotation(() => connection.workflowService.describeNamespace({ namespace }));
+  connection.setApiKey(key);
 }
 
 /** The channel's real error, from one call that is not retried; null when the call succeeds. */

@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { connectInternal, internalTls, ServerEndpoint } from '../server/endpoint';
+import { connectInternal, internalApiKey, internalTls, ServerEndpoint } from '../server/endpoint';
 import * as activities from './activities';
 import { awaitResult, GREETING_NAME, type HarnessSide } from './cell';
 import { codecFor, ENCRYPTED_ENCODING } from './encryption-codec';
@@ -91,8 +91,8 @@ export class Counterparts {
   }
 
   private async startWorker(namespace: string, encrypted: boolean, taskQueue: string) {
-    this.nativeConnection ??= internalTls(this.server.mode, this.server.internal).then((tls) =>
-      NativeConnection.connect({ address: this.server.address, tls }),
+    this.nativeConnection ??= Promise.all([internalTls(this.server.mode, this.server.internal), internalApiKey(this.server)]).then(
+      ([tls, apiKey]) => NativeConnection.connect({ address: this.server.address, tls, ...(apiKey ? { apiKey } : {}) }),
     );
     const worker = await Worker.create({
       connection: await this.nativeConnection,

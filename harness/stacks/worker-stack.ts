@@ -6,15 +6,29 @@
 import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from './activities';
-import { checkGreeting, ConnectionUnderTest, HarnessSide, OK, StackAttempt, TIMEOUTS, withTimeout } from './cell';
+import {
+  checkGreeting,
+  checkPollAllowed,
+  ConnectionUnderTest,
+  expectRefusedBeforeRotation,
+  HarnessSide,
+  OK,
+  StackAttempt,
+  TIMEOUTS,
+  withTimeout,
+} from './cell';
 import { codecFor } from './encryption-codec';
+
+/** Shorter than the server accepts for a long poll, so an allowed poll returns at once. */
+const POLL_CHECK_DEADLINE_MS = 1000;
 
 export async function runWorkerCell(target: ConnectionUnderTest, harness: HarnessSide, workflowBundlePath: string): Promise<StackAttempt> {
   let connection: NativeConnection;
   // A native connect makes one attempt with no timeout of its own and can hang on a silent peer.
   const connecting = NativeConnection.connect({
     address: target.address,
-    tls: target.tls,
+    ...(target.tls === undefined ? {} : { tls: target.tls }),
+    ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
     ...(target.proxy ? { proxy: { type: 'http-connect' as const, targetHost: target.proxy } } : {}),
   });
   try {
@@ -27,6 +41,10 @@ export async function runWorkerCell(target: ConnectionUnderTest, harness: Harnes
   const encrypted = target.codecChoice !== undefined;
   const codec = codecFor(target.codecChoice);
   try {
+    if (target.rotateApiKeyTo) {
+      await expectRefusedBeforeRotation(() => connection.workflowService.describeNamespace({ namespace }));
+      await connection.setApiKey(target.rotateApiKeyTo);
+    }
     const taskQueue = `worker-cell-${randomUUID()}`;
     const worker = await Worker.create({
       connection,
@@ -36,6 +54,13 @@ export async function runWorkerCell(target: ConnectionUnderTest, harness: Harnes
       activities,
       dataConverter: { payloadCodecs: codec ? [codec] : [] },
     });
+    if (target.apiKey !== undefined) {
+      await checkPollAllowed(() =>
+        connection.withDeadline(Date.now() + POLL_CHECK_DEADLINE_MS, () =>
+          connection.workflowService.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue } }),
+        ),
+      );
+    }
     const workflowId = `worker-cell-${randomUUID()}`;
     // Run the worker around the whole exchange: a worker created but never run pins its connection.
     const result = await worker.runUntil(harness.runWorkflow({ namespace, encrypted, taskQueue, workflowId }));
