@@ -1,8 +1,8 @@
 import type { Config } from 'jest';
+import { configureTestcontainers } from './harness/env/engine-host';
 
-// testcontainers must never try to pull: no registry is reachable (see harness/env/provision.ts).
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+// testcontainers must never try to pull: no registry is reachable (see harness/env/engine-host.ts).
+configureTestcontainers();
 
 /** Tests that need the matrix's servers, which the e2e project's global set-up starts once. */
 const NEEDS_SERVERS = ['<rootDir>/harness/e2e/', '<rootDir>/harness/validate/validate.test.ts'];

@@ -3,19 +3,10 @@
  * binary, the server image. Called by every command that starts a server.
  */
 import { ensureDockerEngine } from './docker-engine';
+import { configureTestcontainers } from './engine-host';
 import { sweepLeftoverContainers } from './labels';
 import { ensureServerBinary } from './server-binary';
 import { ensureServerImage, ServerImage } from './server-image';
-
-/**
- * testcontainers must not pull anything: no registry is reachable. Its reaper (Ryuk) is an image
- * to pull, and so is the helper it runs to find the host address; both are switched off, and the
- * cleanup they did is done by the harness (labels.ts).
- */
-export function configureTestcontainers(): void {
-  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
-}
 
 export interface Provisioned {
   image: ServerImage;

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { TLSConfig } from '@temporalio/client';
+import { engineHost } from '../env/engine-host';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import { MANGLINGS } from '../pki/pem-damage';
 import type { ConnectionUnderTest } from '../stacks/cell';
@@ -86,7 +87,7 @@ async function addressFor(choice: AddressChoice, serverAddress: string): Promise
   const port = serverAddress.slice(serverAddress.lastIndexOf(':') + 1);
   switch (choice) {
     case 'server':
-      return `localhost:${port}`;
+      return `${engineHost()}:${port}`; // the remote engine's host when DOCKER_HOST names one
     case 'server-ip':
       return `127.0.0.1:${port}`;
     case 'no-port':
@@ -94,7 +95,7 @@ async function addressFor(choice: AddressChoice, serverAddress: string): Promise
     case 'nothing-listening':
       return `localhost:${await unusedPort()}`;
     case 'with-scheme':
-      return `https://localhost:${port}`;
+      return `https://${engineHost()}:${port}`;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { serverCertificateNames } from '../env/engine-host';
 import { INTERNAL_SERVER_NAME } from '../server/config';
 import { Credential, encryptedPkcs8Pem, mintCertificate, pkcs1Pem } from './mint';
 
@@ -50,11 +51,11 @@ export async function mintHarnessCredentials(): Promise<HarnessCredentials> {
     mintCertificate({ commonName: 'Some Other PKI Root CA', isCa: true }),
   ]);
   const intermediateCa = await mintCertificate({ commonName: 'Temporal TLS Harness Intermediate CA', isCa: true }, ca);
-  const localNames = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] };
+  const localNames = serverCertificateNames();
   const clientSpec = { commonName: 'harness-client', extKeyUsage: ['clientAuth' as const] };
   const expired = { notBefore: new Date(now - 60 * DAY_MS), notAfter: new Date(now - DAY_MS) };
   const leaves = await mintAll({
-    server: mintCertificate({ commonName: 'localhost', ...localNames, dnsNames: ['localhost', INTERNAL_SERVER_NAME] }, ca),
+    server: mintCertificate({ commonName: 'localhost', ...localNames, dnsNames: [...localNames.dnsNames, INTERNAL_SERVER_NAME] }, ca),
     systemWorker: mintCertificate({ commonName: 'temporal-system-worker', extKeyUsage: ['clientAuth'] }, ca),
     serverViaIntermediate: mintCertificate({ commonName: 'localhost', ...localNames }, intermediateCa),
     serverExpired: mintCertificate({ commonName: 'localhost', ...localNames, ...expired }, ca),

@@ -5,10 +5,12 @@
  * value people get wrong; it is derived from the certificate's own SANs so it cannot be.
  */
 import type { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import { remoteEngineHost } from '../env/engine-host';
 
 export interface ClientAddressing {
-  /** The host to print in the address. */
-  host: 'localhost' | '127.0.0.1';
+  /** The host to print in the address: a loopback name, or the remote engine's host. */
+  host: string;
   /** The server name clients must verify against, when the host alone does not match. */
   serverName?: string;
   /** Something about the certificate that some clients will refuse. */
@@ -31,19 +33,34 @@ export function subjectAltNames(certificate: X509Certificate): { dns: string[]; 
   return { dns, ip };
 }
 
-export function addressingFor(certificate: X509Certificate): ClientAddressing {
+/**
+ * The host to dial and the name to verify. With a remote engine (DOCKER_HOST on another machine)
+ * the host is that machine, whatever the certificate says; locally it is a loopback name the
+ * certificate covers, when it covers one.
+ */
+export function addressingFor(certificate: X509Certificate, remoteHost = remoteEngineHost()): ClientAddressing {
+  if (remoteHost) return covers(certificate, remoteHost) ? { host: remoteHost } : { host: remoteHost, ...nameToVerify(certificate) };
+  if (covers(certificate, 'localhost')) return { host: 'localhost' };
+  if (covers(certificate, '127.0.0.1')) return { host: '127.0.0.1' };
+  return { host: 'localhost', ...nameToVerify(certificate) };
+}
+
+function covers(certificate: X509Certificate, host: string): boolean {
   // `subject: 'never'`: rustls (the worker) and Go (the temporal CLI) never fall back to the CN.
-  if (certificate.checkHost('localhost', { subject: 'never' })) return { host: 'localhost' };
-  if (certificate.checkIP('127.0.0.1')) return { host: '127.0.0.1' };
+  return isIP(host) ? certificate.checkIP(host) !== undefined : certificate.checkHost(host, { subject: 'never' }) !== undefined;
+}
+
+/** The server name to verify when the dialled host is not among the certificate's names. */
+function nameToVerify(certificate: X509Certificate): Omit<ClientAddressing, 'host'> {
   const { dns, ip } = subjectAltNames(certificate);
   const exact = dns.find((name) => !name.includes('*'));
   // A wildcard covers one label of anything: `*.example.com` accepts `temporal.example.com`.
   const wildcard = dns.find((name) => name.startsWith('*.'))?.replace('*', 'temporal');
   const serverName = exact ?? wildcard ?? ip[0];
-  if (serverName) return { host: 'localhost', serverName };
+  if (serverName) return { serverName };
   const commonName = /(?:^|\n)CN=(.*)/.exec(certificate.subject)?.[1];
   const warning =
     'the certificate has no subjectAltName: the client (OpenSSL) falls back to its CN, but the worker (rustls) and the temporal CLI (Go) refuse it';
-  if (!commonName || commonName === 'localhost') return { host: 'localhost', warning };
-  return { host: 'localhost', serverName: commonName, warning };
+  if (!commonName || commonName === 'localhost') return { warning };
+  return { serverName: commonName, warning };
 }

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { onCleanup } from '../cleanup';
+import { engineHost } from '../env/engine-host';
 import { provision } from '../env/provision';
 import { log } from '../log';
 import { FRONTEND_GRPC_PORT, type ServerMode } from '../server/config';
@@ -98,7 +99,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
 
   const addressing: ClientAddressing = certificates.frontendCertificate
     ? addressingFor(certificates.frontendCertificate)
-    : { host: 'localhost' };
+    : { host: engineHost() };
   const settings: ClientSettings = {
     address: `${addressing.host}:${server.getMappedPort(FRONTEND_GRPC_PORT)}`,
     namespace: options.namespaces[0],

@@ -1,0 +1,53 @@
+/**
+ * Remote engine naming, as pure functions: no remote engine is available here, so what is
+ * tested is which host the certificates name and the addresses use for a given DOCKER_HOST.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mintCertificate } from '../pki/mint';
+import { addressingFor } from '../serve/server-name';
+import { configureTestcontainers, engineHost, remoteEngineHost, serverCertificateNames } from './engine-host';
+
+test.each([
+  [{}, undefined],
+  [{ DOCKER_HOST: 'unix:///var/run/docker.sock' }, undefined],
+  [{ DOCKER_HOST: 'tcp://localhost:2375' }, undefined],
+  [{ DOCKER_HOST: 'tcp://127.0.0.1:2375' }, undefined],
+  [{ DOCKER_HOST: 'tcp://docker.ci.example:2376' }, 'docker.ci.example'],
+  [{ DOCKER_HOST: 'tcp://10.20.30.40:2375' }, '10.20.30.40'],
+  [{ DOCKER_HOST: 'tcp://[fd00::7]:2375' }, 'fd00::7'],
+  [{ DOCKER_HOST: 'ssh://me@build-box' }, 'build-box'],
+  [{ DOCKER_HOST: 'tcp://docker.ci.example:2376', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' }, undefined],
+  [{ TESTCONTAINERS_HOST_OVERRIDE: 'gateway.example' }, 'gateway.example'],
+])('remote engine host for %j is %s', (env, expected) => {
+  expect(remoteEngineHost(env)).toBe(expected);
+  expect(engineHost('localhost', env)).toBe(expected ?? 'localhost');
+});
+
+test('minted server certificates name the remote host, as a DNS name or an IP address', () => {
+  expect(serverCertificateNames({})).toEqual({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
+  expect(serverCertificateNames({ DOCKER_HOST: 'tcp://docker.ci.example:2376' })).toEqual({
+    dnsNames: ['localhost', 'docker.ci.example'],
+    ipAddresses: ['127.0.0.1', '::1'],
+  });
+  expect(serverCertificateNames({ DOCKER_HOST: 'tcp://10.20.30.40:2375' }).ipAddresses).toContain('10.20.30.40');
+});
+
+test('testcontainers reports the remote host, and 127.0.0.1 locally', () => {
+  const remote: NodeJS.ProcessEnv = { DOCKER_HOST: 'tcp://docker.ci.example:2376' };
+  configureTestcontainers(remote);
+  expect(remote.TESTCONTAINERS_HOST_OVERRIDE).toBe('docker.ci.example');
+  const local: NodeJS.ProcessEnv = {};
+  configureTestcontainers(local);
+  expect(local).toEqual({ TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' });
+});
+
+test('printed addresses dial the remote host, verifying another name only when the certificate lacks it', async () => {
+  const ca = await mintCertificate({ commonName: 'ca', isCa: true });
+  const cert = async (dnsNames: string[]) => new X509Certificate((await mintCertificate({ commonName: 'x', dnsNames }, ca)).certPem);
+  expect(addressingFor(await cert(['localhost', 'docker.ci.example']), 'docker.ci.example')).toEqual({ host: 'docker.ci.example' });
+  expect(addressingFor(await cert(['temporal.internal']), 'docker.ci.example')).toEqual({
+    host: 'docker.ci.example',
+    serverName: 'temporal.internal',
+  });
+  expect(addressingFor(await cert(['localhost']), undefined)).toEqual({ host: 'localhost' });
+});
