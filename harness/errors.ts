@@ -3,5 +3,5 @@
  * do. The CLI prints it without a stack trace and exits non-zero.
  */
 export class HarnessError extends Error {
-  override readonly name = 'HarnessError';
+  override readonly name: string = 'HarnessError';
 }

@@ -1,7 +1,36 @@
 /**
- * temporal-tls-harness as a library: everything the CLI does, as typed functions.
+ * temporal-tls-harness as a library: a real Temporal server with TLS or mTLS for your own tests,
+ * and everything the CLI does, as typed functions.
  *
- *   import { runMatrix, validate } from 'temporal-tls-harness';
+ *   import { TemporalTlsContainer } from 'temporal-tls-harness';
+ *   await using server = await new TemporalTlsContainer().withMode('mtls').start();
+ *   const connection = await Connection.connect(server.getConnectionOptions());
  */
+export {
+  StartedTemporalTlsContainer,
+  TemporalTlsContainer,
+  TemporalTlsContainerError,
+  type TlsCertificateFiles,
+  type TlsMode,
+} from './library/container';
+export { mintPki, type MintedCertificate, type MintedPki } from './library/pki';
+export { validate, type ValidateOptions, type ValidateResult } from './library/validate';
 export { runMatrix, selectScenarios, type MatrixJsonReport, type MatrixOptions, type MatrixSelection } from './library/matrix';
+export type { UserCertificates } from './matrix/user-certificates';
+export type {
+  AddressChoice,
+  ClientSetup,
+  CodecChoice,
+  Expectation,
+  Family,
+  KeyChoice,
+  Scenario,
+  ServerSpec,
+  TlsSetup,
+} from './matrix/scenario';
+export type { CellResult } from './matrix/results';
+export { SCENARIOS, SERVERS, type HarnessScenario, type ServerName } from '../scenarios';
+export type { CredentialName } from './pki/harness-pki';
+export type { Mangling } from './pki/pem-damage';
+export { DIAGNOSES, type DiagnosisCode } from './diagnosis/codes';
 export { HarnessError } from './errors';

@@ -29,25 +29,40 @@ export interface UserCertificates {
   serverCertificate: X509Certificate;
 }
 
+/** How each option is named in messages: the CLI's flags by default. */
+export type OptionLabels = Record<keyof UserCertificateOptions, string>;
+const FLAGS: OptionLabels = {
+  serverCert: '--server-cert',
+  serverKey: '--server-key',
+  ca: '--ca',
+  clientCa: '--client-ca',
+  clientCert: '--client-cert',
+  clientKey: '--client-key',
+};
+
 /** `undefined` when no certificate option is given: serve then mints everything itself. */
-export function readUserCertificates(mode: ServerMode, options: UserCertificateOptions): UserCertificates | undefined {
+export function readUserCertificates(
+  mode: ServerMode,
+  options: UserCertificateOptions,
+  labels: OptionLabels = FLAGS,
+): UserCertificates | undefined {
   const clientCas = options.clientCa ?? [];
   const given = [options.serverCert, options.serverKey, options.ca, options.clientCert, options.clientKey].some(Boolean);
   if (!given && clientCas.length === 0) return undefined;
   checkCombination(mode, options, clientCas);
-  const serverCert = readCertificate('--server-cert', options.serverCert!);
-  const serverKey = readPrivateKey('--server-key', options.serverKey!);
+  const serverCert = readCertificate(labels.serverCert, options.serverCert!);
+  const serverKey = readPrivateKey(labels.serverKey, options.serverKey!);
   if (!serverCert.certificate.checkPrivateKey(serverKey.key)) {
-    throw new HarnessError(`--server-key ${serverKey.file} does not belong to --server-cert ${serverCert.file}`);
+    throw new HarnessError(`${labels.serverKey} ${serverKey.file} does not belong to ${labels.serverCert} ${serverCert.file}`);
   }
-  const ca = readCertificate('--ca', options.ca!);
-  const clientCaFiles = clientCas.map((file) => readCertificate('--client-ca', file).file);
+  const ca = readCertificate(labels.ca, options.ca!);
+  const clientCaFiles = clientCas.map((file) => readCertificate(labels.clientCa, file).file);
   let client: UserCertificates['client'];
   if (options.clientCert && options.clientKey) {
-    const cert = readCertificate('--client-cert', options.clientCert);
-    const key = readPrivateKey('--client-key', options.clientKey);
+    const cert = readCertificate(labels.clientCert, options.clientCert);
+    const key = readPrivateKey(labels.clientKey, options.clientKey);
     if (!cert.certificate.checkPrivateKey(key.key)) {
-      throw new HarnessError(`--client-key ${key.file} does not belong to --client-cert ${cert.file}`);
+      throw new HarnessError(`${labels.clientKey} ${key.file} does not belong to ${labels.clientCert} ${cert.file}`);
     }
     client = { cert: cert.file, key: key.file };
   }

@@ -14,13 +14,13 @@ export interface WorkDir {
 }
 
 /** `requested`, or a fresh `certs/serve-<timestamp>/`; an existing folder must be empty. */
-export async function planWorkDir(requested: string | undefined): Promise<WorkDir> {
+export async function planWorkDir(requested: string | undefined, label = '--certs'): Promise<WorkDir> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.resolve(requested ?? path.join('certs', `serve-${stamp}`));
   const existing = await stat(dir).catch(() => undefined);
-  if (existing && !existing.isDirectory()) throw new HarnessError(`--certs ${dir} is a file, not a folder`);
+  if (existing && !existing.isDirectory()) throw new HarnessError(`${label} ${dir} is a file, not a folder`);
   if (existing && (await readdir(dir)).length > 0) {
-    throw new HarnessError(`--certs ${dir} already holds files: give a new or empty folder`);
+    throw new HarnessError(`${label} ${dir} already holds files: give a new or empty folder`);
   }
   return {
     dir,

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
+import { HarnessError } from '../errors';
 
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 const USABLE_TIMEOUT_MS = 15_000;
@@ -24,9 +25,20 @@ export async function registerNamespace(connection: Connection, namespace: strin
       workflowExecutionRetentionPeriod: msToTs(RETENTION_MS),
     });
   } catch (error) {
-    if ((error as { code?: number }).code !== grpcStatus.ALREADY_EXISTS) throw error;
+    const code = (error as { code?: number }).code;
+    if (code === grpcStatus.INVALID_ARGUMENT) throw new NamespaceRefusedError(namespace, (error as { details?: string }).details);
+    if (code !== grpcStatus.ALREADY_EXISTS) throw error;
   }
   await waitUntilUsable(connection, namespace);
+}
+
+/** The server's own verdict on a namespace name (length, characters), in one line. */
+export class NamespaceRefusedError extends HarnessError {
+  override readonly name: string = 'NamespaceRefusedError';
+  constructor(readonly namespace: string, reason = 'invalid argument') {
+    const shown = namespace.length > 60 ? `${JSON.stringify(namespace.slice(0, 40))}... (${namespace.length} characters)` : JSON.stringify(namespace);
+    super(`the server refused namespace ${shown}: ${reason}`);
+  }
 }
 
 async function waitUntilUsable(connection: Connection, namespace: string): Promise<void> {

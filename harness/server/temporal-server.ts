@@ -31,7 +31,7 @@ import {
 } from './config';
 import { GrpcHealthWaitStrategy } from './health-wait';
 import { connectInternal, EndpointAuthorization, InternalPki, internalTls, KeyPairFiles, ServerEndpoint } from './endpoint';
-import { registerNamespaces } from './namespaces';
+import { NamespaceRefusedError, registerNamespaces } from './namespaces';
 import { signingKeyFiles } from '../auth/signing-keys';
 
 const SERVER_LOG_LINES_KEPT = 400;
@@ -203,6 +203,7 @@ export class StartedTemporalServer extends AbstractStartedContainer {
 }
 
 function withServerLog(error: unknown, mode: ServerMode, logLines: string[]): Error {
+  if (error instanceof NamespaceRefusedError) return error; // the input was wrong, not the server
   const message = error instanceof Error ? error.message : String(error);
   const tail = logLines.slice(-25).join('\n');
   return new Error(`the ${mode} Temporal server did not start: ${message}${tail ? `\n--- server log (last lines) ---\n${tail}` : ''}`);

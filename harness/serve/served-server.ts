@@ -1,0 +1,87 @@
+/**
+ * One server with its certificates and the settings a client needs: what `serve` and the
+ * library's TemporalTlsContainer both start. Inputs are checked by the caller; this starts,
+ * and on failure leaves the cleaning to the caller's cleanup (the container is labelled `runId`).
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { ClientConnectConfig } from '@temporalio/envconfig';
+import { engineHost } from '../env/engine-host';
+import { provision } from '../env/provision';
+import { FRONTEND_GRPC_PORT, type ServerMode } from '../server/config';
+import { StartedTemporalServer, TemporalServerContainer } from '../server/temporal-server';
+import { prepareCertificates, type ServedCertificates } from './certificates';
+import { writeProfile } from './client-files';
+import type { ClientSettings } from './client-settings';
+import type { UserCertificates } from './inputs';
+import { addressingFor, type ClientAddressing } from './server-name';
+
+export interface ServedServerPlan {
+  mode: ServerMode;
+  /** The first is the one clients are given; all are registered. */
+  namespaces: string[];
+  /** The host port to bind; a random one when absent. */
+  hostPort?: number;
+  /** True when `hostPort` was only a preference (7233 when free): a random port does when it is taken meanwhile. */
+  hostPortPreferred?: boolean;
+  /** Folder for the certificates and the profile. */
+  dir: string;
+  /** The user's certificates; absent: a minted PKI. */
+  user?: UserCertificates;
+  /** Label of the container, for removal by label. */
+  runId: string;
+  /** Called once a Docker engine answers (so that removal by label can work). */
+  onEngineReady?: () => void;
+}
+
+export interface ServedServer {
+  server: StartedTemporalServer;
+  certificates: ServedCertificates;
+  settings: ClientSettings;
+  addressing: ClientAddressing;
+  /** The envconfig TOML profile, and what envconfig reads back from it. */
+  profile: string;
+  loaded: ClientConnectConfig;
+  /** Milliseconds the container took to start and register the namespaces. */
+  serverMs: number;
+}
+
+export async function startServedServer(plan: ServedServerPlan): Promise<ServedServer> {
+  const [{ image }, certificates] = await Promise.all([
+    provision().then((provisioned) => {
+      plan.onEngineReady?.();
+      return provisioned;
+    }),
+    prepareCertificates(plan.mode, plan.dir, plan.user),
+  ]);
+  const serverBegin = Date.now();
+  const startOn = (port: number | undefined) => {
+    const container = new TemporalServerContainer(image, 'serve', plan.mode, plan.runId).withNamespaces(...plan.namespaces);
+    if (certificates.internal) container.withInternalPki(certificates.internal);
+    if (certificates.frontend) container.withFrontendCertificate(certificates.frontend);
+    if (plan.mode === 'mtls') container.withClientCas(certificates.clientCas);
+    if (port !== undefined) container.withHostPort(port);
+    return container.start();
+  };
+  // 7233 was free when checked but can be taken before Docker binds it (two serves started at
+  // once); it was only a preference, so a random port does instead. A port the user named is kept.
+  const server = await startOn(plan.hostPort).catch((error: Error) =>
+    plan.hostPortPreferred && plan.hostPort !== undefined && /port is already allocated/.test(error.message)
+      ? startOn(undefined)
+      : Promise.reject(error),
+  );
+  const serverMs = Date.now() - serverBegin;
+  const addressing: ClientAddressing = certificates.frontendCertificate
+    ? addressingFor(certificates.frontendCertificate)
+    : { host: engineHost() };
+  const settings: ClientSettings = {
+    address: `${addressing.host}:${server.getMappedPort(FRONTEND_GRPC_PORT)}`,
+    namespace: plan.namespaces[0],
+    ...certificates.client,
+    ...(addressing.serverName ? { serverName: addressing.serverName } : {}),
+  };
+  await mkdir(plan.dir, { recursive: true, mode: 0o700 });
+  const profile = path.join(plan.dir, 'temporal.toml');
+  const loaded = await writeProfile(profile, settings);
+  return { server, certificates, settings, addressing, profile, loaded, serverMs };
+}
