@@ -4,7 +4,6 @@
  * environment variables and through @temporalio/testing; misuse is one sentence of a named error
  * class and leaves no container and no folder behind.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +11,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { OWNER_PID_LABEL } from '../env/labels';
+import { containersOf } from '../e2e/containers-of';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import { mintPki } from './pki';
 import * as activities from '../stacks/activities';
@@ -23,10 +22,7 @@ jest.setTimeout(120_000);
 installQuietRuntime();
 
 /** Containers this test process owns (the harness labels each with its owner's pid). */
-function ownContainers(): string[] {
-  const listed = spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=${OWNER_PID_LABEL}=${process.pid}`], { encoding: 'utf8' });
-  return listed.stdout.split('\n').filter(Boolean);
-}
+const ownContainers = () => containersOf(process.pid);
 
 /** Runs the harness's workflow (which calls an activity) on a worker of `connection`, started through `client`. */
 async function runWorkflow(client: Client, connection: NativeConnection, namespace: string): Promise<string> {

@@ -10,7 +10,6 @@
  * TLS_HARNESS_SERVER_IMAGE), with a minted PKI unless you bring your own certificates.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ConnectionOptions } from '@temporalio/client';
@@ -19,11 +18,12 @@ import type { NativeConnectionOptions } from '@temporalio/worker';
 import { HarnessError } from '../errors';
 import type { ServerMode } from '../server/config';
 import type { StartedTemporalServer } from '../server/temporal-server';
-import { allVariables, type ClientSettings } from '../serve/client-settings';
+import { allVariables } from '../serve/client-settings';
 import { removeRunContainers } from '../serve/containers';
 import { readUserCertificates, type OptionLabels } from '../serve/inputs';
 import { planWorkDir } from '../serve/paths';
 import { startServedServer } from '../serve/served-server';
+import { connectionOptionsOf, nativeConnectionOptionsOf, tlsConfigOf, type TemporalServerInfo } from './server-info';
 
 /** What the frontend asks of clients: nothing, a TLS handshake, or a TLS handshake with a client certificate. */
 export type TlsMode = ServerMode;
@@ -140,7 +140,14 @@ export class TemporalTlsContainer {
         runId,
         onEngineReady: () => (engineReady = true),
       });
-      return new StartedTemporalTlsContainer(served.server, this.mode, this.namespaces, served.settings, served.profile, async () => {
+      const info: TemporalServerInfo = {
+        mode: this.mode,
+        namespaces: [...this.namespaces],
+        ...served.settings,
+        profile: served.profile,
+        env: { ...Object.fromEntries(allVariables(served.settings)), TEMPORAL_CONFIG_FILE: served.profile },
+      };
+      return new StartedTemporalTlsContainer(served.server, info, async () => {
         await removeRunContainers(runId);
         await workDir.remove();
       });
@@ -181,54 +188,51 @@ export class StartedTemporalTlsContainer implements AsyncDisposable {
   /** @internal Made by {@link TemporalTlsContainer.start}. */
   constructor(
     private readonly server: StartedTemporalServer,
-    private readonly mode: TlsMode,
-    private readonly namespaces: string[],
-    private readonly settings: ClientSettings,
-    private readonly profile: string,
+    private readonly info: TemporalServerInfo,
     private readonly remove: () => Promise<void>,
   ) {}
 
-  /** `host:port` of the frontend, as this machine reaches it. */
+  /** `host:port` of the frontend, as this machine reaches it (the remote engine's host when DOCKER_HOST names one). */
   getAddress(): string {
-    return this.settings.address;
+    return this.info.address;
   }
 
   getHost(): string {
-    return this.settings.address.slice(0, this.settings.address.lastIndexOf(':'));
+    return this.info.address.slice(0, this.info.address.lastIndexOf(':'));
   }
 
   getPort(): number {
-    return Number(this.settings.address.slice(this.settings.address.lastIndexOf(':') + 1));
+    return Number(this.info.address.slice(this.info.address.lastIndexOf(':') + 1));
   }
 
   /** The first namespace given to `withNamespaces` (default `default`). */
   getNamespace(): string {
-    return this.namespaces[0];
+    return this.info.namespace;
   }
 
   /** Every registered namespace. */
   getNamespaces(): string[] {
-    return [...this.namespaces];
+    return [...this.info.namespaces];
   }
 
   getMode(): TlsMode {
-    return this.mode;
+    return this.info.mode;
   }
 
   /** File paths: the CA that verifies the server, and the client certificate and key (mtls); the server name to verify when the host is not in the certificate. */
   getCertificateFiles(): { ca?: string; cert?: string; key?: string; serverName?: string } {
-    const { ca, cert, key, serverName } = this.settings;
+    const { ca, cert, key, serverName } = this.info;
     return { ca, cert, key, serverName };
   }
 
   /** Options for `Connection.connect` of `@temporalio/client`. */
   getConnectionOptions(): ConnectionOptions {
-    return { address: this.getAddress(), tls: this.tlsConfig() };
+    return connectionOptionsOf(this.info);
   }
 
   /** Options for `NativeConnection.connect` of `@temporalio/worker`. */
   getNativeConnectionOptions(): NativeConnectionOptions {
-    return { address: this.getAddress(), tls: this.tlsConfig() };
+    return nativeConnectionOptionsOf(this.info);
   }
 
   /**
@@ -237,12 +241,17 @@ export class StartedTemporalTlsContainer implements AsyncDisposable {
    * `TEMPORAL_TLS_*`), plus `TEMPORAL_CONFIG_FILE`, an envconfig profile file of the same settings.
    */
   getClientEnv(): Record<string, string> {
-    return { ...Object.fromEntries(allVariables(this.settings)), TEMPORAL_CONFIG_FILE: this.profile };
+    return { ...this.info.env };
   }
 
   /** The envconfig TOML profile (profile `default`) of this server. */
   getProfilePath(): string {
-    return this.profile;
+    return this.info.profile;
+  }
+
+  /** The server as plain data, as the jest helpers pass it to test files. */
+  getInfo(): TemporalServerInfo {
+    return structuredClone(this.info);
   }
 
   /**
@@ -254,7 +263,7 @@ export class StartedTemporalTlsContainer implements AsyncDisposable {
     return TestWorkflowEnvironment.createFromExistingServer({
       address: this.getAddress(),
       namespace: this.getNamespace(),
-      connectionOptions: { tls: this.tlsConfig() },
+      connectionOptions: { tls: tlsConfigOf(this.info) },
     });
   }
 
@@ -272,15 +281,5 @@ export class StartedTemporalTlsContainer implements AsyncDisposable {
   /** `await using server = await new TemporalTlsContainer().start()` stops it at the end of the block. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
-  }
-
-  private tlsConfig(): ConnectionOptions['tls'] {
-    const { ca, cert, key, serverName } = this.settings;
-    if (this.mode === 'plain' || !ca) return false;
-    return {
-      serverRootCACertificate: readFileSync(ca),
-      ...(cert && key ? { clientCertPair: { crt: readFileSync(cert), key: readFileSync(key) } } : {}),
-      ...(serverName ? { serverNameOverride: serverName } : {}),
-    };
   }
 }

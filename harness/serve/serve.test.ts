@@ -3,7 +3,7 @@
  * configured from nothing but what serve printed runs a workflow through it; then Ctrl-C must
  * leave no container behind.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { OWNER_PID_LABEL } from '../env/labels';
+import { containersOf } from '../e2e/containers-of';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import * as activities from '../stacks/activities';
 import { ensureWorkflowBundle } from '../stacks/bundle';
@@ -69,13 +69,6 @@ function serve(args: string[]): Serve {
   });
   ready.catch(() => undefined); // the tests that expect no ready line never await it
   return { child, ready, exited, stderr: () => stderr };
-}
-
-/** Containers labelled as started by process `pid`. */
-function containersOf(pid: number): string[] {
-  const listed = spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=${OWNER_PID_LABEL}=${pid}`], { encoding: 'utf8' });
-  expect(listed.status).toBe(0);
-  return listed.stdout.split('\n').filter(Boolean);
 }
 
 /** What Ctrl-C must lead to: serve exits as a signalled command does, and leaves no container. */
