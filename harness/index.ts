@@ -16,6 +16,7 @@ export {
 export { mintPki, type MintedCertificate, type MintedPki } from './library/pki';
 export { validate, type ValidateOptions, type ValidateResult } from './library/validate';
 export { runMatrix, selectScenarios, type MatrixJsonReport, type MatrixOptions, type MatrixSelection } from './library/matrix';
+export { checkScenarios, loadScenarioFile } from './library/scenario-file';
 export type { UserCertificates } from './matrix/user-certificates';
 export type {
   AddressChoice,
@@ -30,6 +31,8 @@ export type {
 } from './matrix/scenario';
 export type { CellResult } from './matrix/results';
 export { SCENARIOS, SERVERS, type HarnessScenario, type ServerName } from '../scenarios';
+export { both, mutualAuth, serverAuth } from '../scenarios/define';
+export { FAMILIES } from './matrix/scenario';
 export type { CredentialName } from './pki/harness-pki';
 export type { Mangling } from './pki/pem-damage';
 export { DIAGNOSES, type DiagnosisCode } from './diagnosis/codes';

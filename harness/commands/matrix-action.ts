@@ -14,7 +14,7 @@ import type { MatrixCommandOptions } from './matrix';
 
 export async function matrixAction(options: MatrixCommandOptions): Promise<void> {
   if (options.list) {
-    const scenarios = selectScenarios(options);
+    const scenarios = await selectScenarios(options);
     process.stdout.write(scenarios.map((s) => `${s.family.padEnd(12)} ${s.name.padEnd(34)} ${s.about}`).join('\n') + '\n');
     return;
   }
@@ -23,6 +23,7 @@ export async function matrixAction(options: MatrixCommandOptions): Promise<void>
   const progress = process.stderr.isTTY;
   let mismatches = 0;
   const report = await runMatrixReport({
+    scenarios: options.scenarios,
     only: options.only,
     family: options.family,
     certificates: userCertificates(options),

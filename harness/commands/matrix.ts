@@ -6,13 +6,14 @@
  * (the SDK, testcontainers, ...) when it runs, from `./<command>-action`.
  */
 import { Command, Option } from 'commander';
-import type { Family } from '../matrix/scenario';
+import { FAMILIES, type Family } from '../matrix/scenario';
 import { parsePositiveInt } from './options';
 
 export interface MatrixCommandOptions {
   json?: string;
   junit?: string;
   html?: string;
+  scenarios?: string;
   only?: string;
   family?: Family[];
   list?: boolean;
@@ -28,7 +29,6 @@ export interface MatrixCommandOptions {
   serverName?: string;
 }
 
-const FAMILIES: Family[] = ['baseline', 'server-cert', 'client-cert', 'protocol', 'pem', 'namespace', 'encryption', 'trust-store', 'intermediary', 'auth'];
 
 export function registerMatrixCommand(program: Command): void {
   program
@@ -37,6 +37,7 @@ export function registerMatrixCommand(program: Command): void {
     .option('--json <file>', 'write the results as JSON')
     .option('--junit <file>', 'write the results as JUnit XML')
     .option('--html <file>', 'write a self-contained HTML report')
+    .option('--scenarios <file>', 'run your own scenarios from a .json, .js or .ts file instead of the built-in ones')
     .option('--only <pattern>', 'run only scenarios whose name matches this regular expression')
     .addOption(new Option('--family <name...>', 'run only these families').choices(FAMILIES))
     .option('--list', 'list the scenarios and exit')

@@ -10,10 +10,11 @@ import { runMatrix as runScenarios } from '../matrix/run-matrix';
 import type { Family } from '../matrix/scenario';
 import { applicableScenarios, userFleetCertificates, type UserCertificates } from '../matrix/user-certificates';
 import { readUserCertificates } from '../serve/inputs';
+import { checkScenarios, loadScenarioFile } from './scenario-file';
 
 export interface MatrixSelection {
-  /** Scenarios to choose from (default: the built-in ones). */
-  scenarios?: HarnessScenario[];
+  /** Scenarios to choose from: your own, or the path of a .json, .js or .ts file of them (default: the built-in ones). */
+  scenarios?: HarnessScenario[] | string;
   /** Only scenarios whose name matches this regular expression. */
   only?: string;
   /** Only these families. */
@@ -36,15 +37,21 @@ export interface MatrixOptions extends MatrixSelection {
 /** The report `matrix --json` writes. */
 export type MatrixJsonReport = ReturnType<typeof toJsonReport>;
 
-/** The scenarios a selection names; throws a HarnessError when it names none. */
-export function selectScenarios(selection: MatrixSelection): HarnessScenario[] {
+/** The scenarios a selection names, checked; throws a HarnessError when it names none. */
+export async function selectScenarios(selection: MatrixSelection): Promise<HarnessScenario[]> {
+  const from =
+    typeof selection.scenarios === 'string'
+      ? await loadScenarioFile(selection.scenarios)
+      : selection.scenarios
+        ? checkScenarios(selection.scenarios, 'the scenarios option')
+        : SCENARIOS;
   let pattern: RegExp | undefined;
   try {
     pattern = selection.only ? new RegExp(selection.only) : undefined;
   } catch {
     throw new HarnessError(`--only "${selection.only}" is not a valid regular expression`);
   }
-  const selected = (selection.scenarios ?? SCENARIOS).filter(
+  const selected = from.filter(
     (scenario) => (!pattern || pattern.test(scenario.name)) && (!selection.family || selection.family.includes(scenario.family)),
   );
   if (selected.length === 0) throw new HarnessError('no scenario matches --only/--family: run with --list to see the names');
@@ -53,7 +60,7 @@ export function selectScenarios(selection: MatrixSelection): HarnessScenario[] {
 
 /** Run the selected scenarios and return the full report (what every report format renders). */
 export async function runMatrixReport(options: MatrixOptions = {}): Promise<MatrixReport> {
-  const selected = selectScenarios(options);
+  const selected = await selectScenarios(options);
   const user = options.certificates && checkedUserCertificates(options.certificates);
   const { applied: scenarios, notApplied } = user
     ? applicableScenarios(selected, SERVERS, user)

@@ -132,6 +132,21 @@ export type Family =
   | 'intermediary'
   | 'auth';
 
+/** Every family, in report order; a Record so that a family added to the union must be added here. */
+const FAMILY_ORDER: Record<Family, true> = {
+  baseline: true,
+  'server-cert': true,
+  'client-cert': true,
+  protocol: true,
+  pem: true,
+  namespace: true,
+  encryption: true,
+  'trust-store': true,
+  intermediary: true,
+  auth: true,
+};
+export const FAMILIES = Object.keys(FAMILY_ORDER) as Family[];
+
 export interface Scenario<ServerName extends string = string> {
   name: string;
   family: Family;
