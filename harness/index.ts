@@ -7,12 +7,15 @@
  *   const connection = await Connection.connect(server.getConnectionOptions());
  */
 export {
+  type ApiKeyOptions,
   StartedTemporalTlsContainer,
   TemporalTlsContainer,
   TemporalTlsContainerError,
   type TlsCertificateFiles,
   type TlsMode,
 } from './library/container';
+export type { TemporalServerInfo } from './library/server-info';
+export type { Role } from './auth/tokens';
 export { mintPki, type MintedCertificate, type MintedPki } from './library/pki';
 export { validate, type ValidateOptions, type ValidateResult } from './library/validate';
 export { runMatrix, selectScenarios, type MatrixJsonReport, type MatrixOptions, type MatrixSelection } from './library/matrix';

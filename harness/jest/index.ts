@@ -19,10 +19,10 @@
 import type { ConnectionOptions } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { HarnessError } from '../errors';
-import type { TlsCertificateFiles, TlsMode } from '../library/container';
+import type { ApiKeyOptions, TlsCertificateFiles, TlsMode } from '../library/container';
 import { connectionOptionsOf, nativeConnectionOptionsOf, type TemporalServerInfo } from '../library/server-info';
 
-export type { TemporalServerInfo, TlsCertificateFiles, TlsMode };
+export type { ApiKeyOptions, TemporalServerInfo, TlsCertificateFiles, TlsMode };
 
 /** One server to start: the builder's options as data. */
 export interface TemporalServerConfig {
@@ -32,6 +32,8 @@ export interface TemporalServerConfig {
   namespaces?: string[];
   /** Your own certificates instead of a minted PKI. */
   certificates?: TlsCertificateFiles;
+  /** Authorization with API keys (see TemporalTlsContainer.withApiKeys); `true` for the defaults. */
+  apiKeys?: boolean | ApiKeyOptions;
 }
 
 /** Servers by the name tests read them back with. */
@@ -98,6 +100,7 @@ export function temporalGlobalSetup(servers: TemporalServersConfig): () => Promi
         const config = servers[name];
         const container = new TemporalTlsContainer().withMode(config.mode ?? 'tls').withNamespaces(...(config.namespaces ?? ['default']));
         if (config.certificates) container.withCertificates(config.certificates);
+        if (config.apiKeys) container.withApiKeys(config.apiKeys === true ? {} : config.apiKeys);
         return container.start();
       }),
     );

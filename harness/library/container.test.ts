@@ -110,6 +110,45 @@ test('await using stops the server at the end of the block', async () => {
   expect(existsSync(certsDir)).toBe(false);
 });
 
+test('withApiKeys: the handed-out options carry a token the server accepts; without one it refuses', async () => {
+  const certsDir = path.join(tmp, 'api-keys');
+  await using server = await new TemporalTlsContainer().withMode('mtls').withApiKeys().withCertsDir(certsDir).start();
+  expect(server.getClientEnv().TEMPORAL_API_KEY).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+
+  const connection = await Connection.connect(server.getConnectionOptions());
+  const native = await NativeConnection.connect(server.getNativeConnectionOptions());
+  try {
+    const client = new Client({ connection, namespace: server.getNamespace() });
+    await expect(runWorkflow(client, native, server.getNamespace())).resolves.toBe('Hello, library!');
+  } finally {
+    await Promise.all([connection.close(), native.close()]);
+  }
+
+  const { apiKey: _omitted, ...withoutKey } = server.getConnectionOptions();
+  const anonymous = await Connection.connect(withoutKey);
+  const readOnly = await Connection.connect({ ...withoutKey, apiKey: await server.mintApiKey({ role: 'read' }) });
+  try {
+    const start = (connection: Connection) =>
+      new Client({ connection, namespace: server.getNamespace() }).workflow.start('greetingWorkflow', {
+        taskQueue: 'nobody-polls',
+        workflowId: `refused-${randomUUID()}`,
+        args: ['x'],
+      });
+    const refusal = (connection: Connection) => start(connection).then(() => 'started', (error) => `${error.cause?.code}: ${error.cause?.details}`);
+    expect(await refusal(anonymous)).toBe('7: Request unauthorized.');
+    expect(await refusal(readOnly)).toBe('7: Request unauthorized.');
+  } finally {
+    await Promise.all([anonymous.close(), readOnly.close()]);
+  }
+
+  const testEnv = await server.createTestWorkflowEnvironment();
+  try {
+    await expect(runWorkflow(testEnv.client, testEnv.nativeConnection, server.getNamespace())).resolves.toBe('Hello, library!');
+  } finally {
+    await testEnv.teardown();
+  }
+});
+
 describe('misuse: a TemporalTlsContainerError, one sentence, nothing left behind', () => {
   const expectMisuse = (error: unknown, message: RegExp) => {
     expect(error).toBeInstanceOf(TemporalTlsContainerError);

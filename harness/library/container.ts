@@ -15,6 +15,8 @@ import path from 'node:path';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { loadSigner, signingKeyFiles } from '../auth/signing-keys';
+import { mintToken, permission, type Role } from '../auth/tokens';
 import { HarnessError } from '../errors';
 import type { ServerMode } from '../server/config';
 import type { StartedTemporalServer } from '../server/temporal-server';
@@ -42,6 +44,24 @@ export interface TlsCertificateFiles {
   clientCert?: string;
   /** The private key of `clientCert`. */
   clientKey?: string;
+}
+
+/** Options of {@link TemporalTlsContainer.withApiKeys}. */
+export interface ApiKeyOptions {
+  /** An `aud` every token must carry (the server then refuses tokens without it). */
+  audience?: string;
+}
+
+type ApiKeyMinter = (permissions: string[], expiresInS?: number) => Promise<string>;
+
+const HOUR_S = 60 * 60;
+const DAY_S = 24 * HOUR_S;
+
+/** Mints tokens with the signing keys `withApiKeys()` wrote into the server's folder. */
+function apiKeyMinter(dir: string, audience: string | undefined): ApiKeyMinter {
+  const signer = loadSigner(signingKeyFiles(dir));
+  return async (permissions, expiresInS = HOUR_S) =>
+    mintToken(await signer, { subject: 'temporal-tls-harness-user', permissions, expiresInS, audience });
 }
 
 /** Misuse of the builder, in one sentence; nothing is left running or written when it is thrown. */
@@ -73,6 +93,7 @@ export class TemporalTlsContainer {
   private certificates?: TlsCertificateFiles;
   private hostPort?: number;
   private certsDir?: string;
+  private apiKeys?: ApiKeyOptions;
   private startCalled = false;
 
   /** What the frontend asks of clients (default `tls`). */
@@ -101,6 +122,17 @@ export class TemporalTlsContainer {
       throw new TemporalTlsContainerError('withCertificates(): clientCert and clientKey go together: give both or neither');
     }
     this.certificates = files;
+    return this;
+  }
+
+  /**
+   * Turn on authorization with API keys: the server's default authorizer and JWT claim mapper,
+   * trusting keys minted for this server. Connection options, the test environment and the
+   * client variables then carry a token with write on every registered namespace; mint others
+   * with {@link StartedTemporalTlsContainer.mintApiKey}.
+   */
+  withApiKeys(options: ApiKeyOptions = {}): this {
+    this.apiKeys = options;
     return this;
   }
 
@@ -138,16 +170,25 @@ export class TemporalTlsContainer {
         dir: workDir.dir,
         user,
         runId,
+        authorization: this.apiKeys,
         onEngineReady: () => (engineReady = true),
       });
+      const minter = this.apiKeys && apiKeyMinter(workDir.dir, this.apiKeys.audience);
+      // Lives as long as a long test run; mintApiKey() makes short-lived ones.
+      const apiKey = minter && (await minter(this.namespaces.map((namespace) => permission(namespace, 'write')), DAY_S));
       const info: TemporalServerInfo = {
         mode: this.mode,
         namespaces: [...this.namespaces],
         ...served.settings,
+        ...(apiKey ? { apiKey } : {}),
         profile: served.profile,
-        env: { ...Object.fromEntries(allVariables(served.settings)), TEMPORAL_CONFIG_FILE: served.profile },
+        env: {
+          ...Object.fromEntries(allVariables(served.settings)),
+          TEMPORAL_CONFIG_FILE: served.profile,
+          ...(apiKey ? { TEMPORAL_API_KEY: apiKey } : {}),
+        },
       };
-      return new StartedTemporalTlsContainer(served.server, info, async () => {
+      return new StartedTemporalTlsContainer(served.server, info, minter, async () => {
         await removeRunContainers(runId);
         await workDir.remove();
       });
@@ -189,8 +230,20 @@ export class StartedTemporalTlsContainer implements AsyncDisposable {
   constructor(
     private readonly server: StartedTemporalServer,
     private readonly info: TemporalServerInfo,
+    private readonly minter: ApiKeyMinter | undefined,
     private readonly remove: () => Promise<void>,
   ) {}
+
+  /**
+   * With {@link TemporalTlsContainer.withApiKeys}: an API key (a JWT the server accepts) granting
+   * `role` on each of `namespaces` (default: write on the server's namespace), valid for
+   * `expiresInS` seconds (default one hour; negative for an already expired one).
+   */
+  async mintApiKey(options: { namespaces?: string[]; role?: Role; expiresInS?: number } = {}): Promise<string> {
+    if (!this.minter) throw new TemporalTlsContainerError('mintApiKey() needs a server started withApiKeys()');
+    const role = options.role ?? 'write';
+    return this.minter((options.namespaces ?? [this.getNamespace()]).map((namespace) => permission(namespace, role)), options.expiresInS);
+  }
 
   /** `host:port` of the frontend, as this machine reaches it (the remote engine's host when DOCKER_HOST names one). */
   getAddress(): string {
@@ -263,7 +316,7 @@ export class StartedTemporalTlsContainer implements AsyncDisposable {
     return TestWorkflowEnvironment.createFromExistingServer({
       address: this.getAddress(),
       namespace: this.getNamespace(),
-      connectionOptions: { tls: tlsConfigOf(this.info) },
+      connectionOptions: { tls: tlsConfigOf(this.info), ...(this.info.apiKey ? { apiKey: this.info.apiKey } : {}) },
     });
   }
 

@@ -22,9 +22,11 @@ export interface TemporalServerInfo {
   key?: string;
   /** The name to verify the server as, when the address host is not in its certificate. */
   serverName?: string;
-  /** An envconfig TOML profile (profile `default`) of these settings. */
+  /** With API keys: a token granting write on every registered namespace (the SDKs' `apiKey`). */
+  apiKey?: string;
+  /** An envconfig TOML profile (profile `default`) of these settings, without the API key. */
   profile: string;
-  /** Both families of client variables, and TEMPORAL_CONFIG_FILE (the profile). */
+  /** Both families of client variables, TEMPORAL_CONFIG_FILE (the profile) and, with API keys, TEMPORAL_API_KEY. */
   env: Record<string, string>;
 }
 
@@ -40,10 +42,10 @@ export function tlsConfigOf(info: TemporalServerInfo): TLSConfig | false {
 
 /** Options for `Connection.connect` of `@temporalio/client`. */
 export function connectionOptionsOf(info: TemporalServerInfo): ConnectionOptions {
-  return { address: info.address, tls: tlsConfigOf(info) };
+  return { address: info.address, tls: tlsConfigOf(info), ...(info.apiKey ? { apiKey: info.apiKey } : {}) };
 }
 
 /** Options for `NativeConnection.connect` of `@temporalio/worker`. */
 export function nativeConnectionOptionsOf(info: TemporalServerInfo): NativeConnectionOptions {
-  return { address: info.address, tls: tlsConfigOf(info) };
+  return { address: info.address, tls: tlsConfigOf(info), ...(info.apiKey ? { apiKey: info.apiKey } : {}) };
 }

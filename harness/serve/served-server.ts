@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ClientConnectConfig } from '@temporalio/envconfig';
+import { writeSigningKeys } from '../auth/signing-keys';
 import { engineHost } from '../env/engine-host';
 import { provision } from '../env/provision';
 import { FRONTEND_GRPC_PORT, type ServerMode } from '../server/config';
@@ -30,6 +31,8 @@ export interface ServedServerPlan {
   user?: UserCertificates;
   /** Label of the container, for removal by label. */
   runId: string;
+  /** Authorization with API keys: JWTs signed by keys minted into `<dir>/auth/`, `audience` required when given. */
+  authorization?: { audience?: string };
   /** Called once a Docker engine answers (so that removal by label can work). */
   onEngineReady?: () => void;
 }
@@ -53,6 +56,7 @@ export async function startServedServer(plan: ServedServerPlan): Promise<ServedS
       return provisioned;
     }),
     prepareCertificates(plan.mode, plan.dir, plan.user),
+    plan.authorization && writeSigningKeys(plan.dir),
   ]);
   const serverBegin = Date.now();
   const startOn = (port: number | undefined) => {
@@ -60,6 +64,7 @@ export async function startServedServer(plan: ServedServerPlan): Promise<ServedS
     if (certificates.internal) container.withInternalPki(certificates.internal);
     if (certificates.frontend) container.withFrontendCertificate(certificates.frontend);
     if (plan.mode === 'mtls') container.withClientCas(certificates.clientCas);
+    if (plan.authorization) container.withAuthorization({ keysDir: plan.dir, audience: plan.authorization.audience });
     if (port !== undefined) container.withHostPort(port);
     return container.start();
   };
