@@ -16,7 +16,7 @@ import { installQuietRuntime } from '../matrix/run-matrix';
 import { mintPki } from './pki';
 import * as activities from '../stacks/activities';
 import { ensureWorkflowBundle } from '../stacks/bundle';
-import { TemporalTlsContainer, TemporalTlsContainerError } from './container';
+import { StartedTemporalTlsContainer, TemporalTlsContainer, TemporalTlsContainerError } from './container';
 
 jest.setTimeout(120_000);
 installQuietRuntime();
@@ -37,6 +37,17 @@ async function runWorkflow(client: Client, connection: NativeConnection, namespa
   return worker.runUntil(client.workflow.execute('greetingWorkflow', { taskQueue, workflowId: taskQueue, args: ['library'] }));
 }
 
+/** The workflow through a client and a worker connected with nothing but the server's options. */
+async function runWorkflowWithOptionsOf(server: StartedTemporalTlsContainer): Promise<string> {
+  const connection = await Connection.connect(server.getConnectionOptions());
+  const native = await NativeConnection.connect(server.getNativeConnectionOptions());
+  try {
+    return await runWorkflow(new Client({ connection, namespace: server.getNamespace() }), native, server.getNamespace());
+  } finally {
+    await Promise.all([connection.close(), native.close()]);
+  }
+}
+
 let tmp: string;
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'library-container-'));
@@ -50,14 +61,7 @@ test('an mTLS server from the builder: both stacks, the environment variables, a
     expect(server.getNamespace()).toBe('orders');
     expect(server.getAddress()).toBe(`localhost:${server.getPort()}`);
 
-    const connection = await Connection.connect(server.getConnectionOptions());
-    const native = await NativeConnection.connect(server.getNativeConnectionOptions());
-    try {
-      const client = new Client({ connection, namespace: server.getNamespace() });
-      await expect(runWorkflow(client, native, server.getNamespace())).resolves.toBe('Hello, library!');
-    } finally {
-      await Promise.all([connection.close(), native.close()]);
-    }
+    await expect(runWorkflowWithOptionsOf(server)).resolves.toBe('Hello, library!');
 
     // An application configured from nothing but the environment: envconfig's variables...
     const env = server.getClientEnv();
@@ -115,14 +119,7 @@ test('withApiKeys: the handed-out options carry a token the server accepts; with
   await using server = await new TemporalTlsContainer().withMode('mtls').withApiKeys().withCertsDir(certsDir).start();
   expect(server.getClientEnv().TEMPORAL_API_KEY).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
 
-  const connection = await Connection.connect(server.getConnectionOptions());
-  const native = await NativeConnection.connect(server.getNativeConnectionOptions());
-  try {
-    const client = new Client({ connection, namespace: server.getNamespace() });
-    await expect(runWorkflow(client, native, server.getNamespace())).resolves.toBe('Hello, library!');
-  } finally {
-    await Promise.all([connection.close(), native.close()]);
-  }
+  await expect(runWorkflowWithOptionsOf(server)).resolves.toBe('Hello, library!');
 
   const { apiKey: _omitted, ...withoutKey } = server.getConnectionOptions();
   const anonymous = await Connection.connect(withoutKey);
