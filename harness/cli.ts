@@ -5,6 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
+import { registerApiKeyCommand } from './commands/api-key';
 import { registerMatrixCommand } from './commands/matrix';
 import { registerServeCommand } from './commands/serve';
 import { registerValidateCommand } from './commands/validate';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerMatrixCommand(program);
   registerServeCommand(program);
   registerValidateCommand(program);
+  registerApiKeyCommand(program);
   return program;
 }
 

@@ -4,7 +4,7 @@ import { startServe } from '../serve/session';
 import type { ServeCommandOptions } from './serve';
 
 export async function serveAction(options: ServeCommandOptions): Promise<void> {
-  const { mode, namespace, port, certs, keepCerts, writeEnv, json, ...userCertificates } = options;
+  const { mode, namespace, port, certs, keepCerts, writeEnv, json, auth, ...userCertificates } = options;
   const session = await startServe({
     mode,
     namespaces: namespace ?? ['default'],
@@ -13,6 +13,7 @@ export async function serveAction(options: ServeCommandOptions): Promise<void> {
     keepCerts: Boolean(keepCerts),
     userCertificates,
     envFile: writeEnv,
+    apiKeys: auth === 'api-key',
   });
   (json ? process.stderr : process.stdout).write(renderHuman(session));
   if (json) process.stdout.write(renderJsonLine(session));

@@ -15,6 +15,7 @@ export interface ServeCommandOptions extends UserCertificateOptions {
   keepCerts?: boolean;
   writeEnv?: string;
   json?: boolean;
+  auth?: 'api-key';
 }
 
 export function registerServeCommand(program: Command): void {
@@ -22,6 +23,7 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('Start one Temporal server and keep it running until Ctrl-C; print the settings a client needs.')
     .addOption(new Option('--mode <mode>', 'what the frontend asks of clients').choices(['plain', 'tls', 'mtls']).makeOptionMandatory())
+    .addOption(new Option('--auth <kind>', 'authorization: api-key turns on JWT API keys (with --mode tls or mtls)').choices(['api-key']))
     .option('--namespace <name>', 'register this namespace (repeatable; default: default)', collect)
     .option('--port <n>', 'publish the frontend on this host port (default: 7233 when free, else a random one)', parsePort)
     .option('--certs <dir>', 'folder for the minted certificates and the profile (default: certs/serve-<timestamp>)')

@@ -19,6 +19,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--cert <file>', 'client certificate, optionally followed by its chain (PEM)')
     .option('--key <file>', 'private key of the client certificate (PEM)')
     .option('--server-name <name>', 'server name override: the name the server certificate must carry')
+    .option('--api-key <key>', 'API key (JWT) to connect with; else TEMPORAL_CLIENT_API_KEY, TEMPORAL_API_KEY or the profile api_key')
     .option('--profile <name>', 'read the settings from this envconfig profile (TEMPORAL_CONFIG_FILE or the default file)')
     .option('--offline', 'check the files only: no connection to the server')
     .option('--fix-output <dir>', 'write repaired copies of damaged PEM files to this folder (never over the originals)')

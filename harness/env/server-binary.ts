@@ -46,28 +46,43 @@ export async function ensureServerBinary(version = serverVersion()): Promise<Ser
 }
 
 async function goInstall(version: string, dir: string): Promise<void> {
+  await goInstallBinary({ what: 'Temporal server', modulePath: 'go.temporal.io/server/cmd/server', binary: 'server', version, dir });
+}
+
+export interface GoBinary {
+  /** For messages, e.g. "Temporal server". */
+  what: string;
+  /** The package `go install` builds, without the version. */
+  modulePath: string;
+  /** The name go gives the binary (the package's last element). */
+  binary: string;
+  version: string;
+  dir: string;
+}
+
+/** `go install` a static binary into `dir` (a scratch folder renamed into place, so a build cut short leaves nothing half-made). */
+export async function goInstallBinary({ what, modulePath, binary, version, dir }: GoBinary): Promise<void> {
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
     throw new HarnessError(
-      'Go is not installed, and the Temporal server is built with it: install Go 1.26 or newer, or set TLS_HARNESS_SERVER_IMAGE to a published image',
+      `Go is not installed, and the ${what} is built with it: install Go 1.26 or newer${what === 'Temporal server' ? ', or set TLS_HARNESS_SERVER_IMAGE to a published image' : ''}`,
     );
   }
   await mkdir(dir, { recursive: true });
-  // Build into a scratch folder and rename, so an interrupted build never leaves a half binary.
   const staging = await mkdtemp(path.join(dir, '.build-'));
   const started = Date.now();
-  log(`building Temporal server ${version} with "go install" (a few minutes the first time)`);
-  const { code, stderr } = await run('go', ['install', `go.temporal.io/server/cmd/server@${version}`], {
+  log(`building ${what} ${version} with "go install" (a few minutes the first time)`);
+  const { code, stderr } = await run('go', ['install', `${modulePath}@${version}`], {
     ...process.env,
     CGO_ENABLED: '0',
     GOBIN: staging,
   });
   if (code !== 0) {
     await rm(staging, { recursive: true, force: true });
-    throw new HarnessError(`"go install go.temporal.io/server/cmd/server@${version}" failed: ${lastLines(stderr)}`);
+    throw new HarnessError(`"go install ${modulePath}@${version}" failed: ${lastLines(stderr)}`);
   }
-  await rename(path.join(staging, 'server'), path.join(dir, 'server'));
+  await rename(path.join(staging, binary), path.join(dir, binary));
   await rm(staging, { recursive: true, force: true });
-  log(`built Temporal server ${version} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  log(`built ${what} ${version} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {

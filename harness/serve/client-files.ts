@@ -17,8 +17,13 @@ export async function writeProfile(file: string, settings: ClientSettings): Prom
           ...(settings.cert && settings.key ? { clientCert: { path: settings.cert }, clientKey: { path: settings.key } } : {}),
           ...(settings.serverName ? { serverName: settings.serverName } : {}),
         };
-  const profile = { address: settings.address, namespace: settings.namespace, ...(tls ? { tls } : {}) };
-  await writeFile(file, clientConfigToToml({ profiles: { default: profile } }), { mode: 0o644 });
+  const profile = {
+    address: settings.address,
+    namespace: settings.namespace,
+    ...(tls ? { tls } : {}),
+    ...(settings.servedApiKey ? { apiKey: settings.servedApiKey.token } : {}),
+  };
+  await writeFile(file, clientConfigToToml({ profiles: { default: profile } }), { mode: modeFor(settings) });
   // The user's shell may hold TEMPORAL_* variables; they must not colour what the file says.
   const loaded = loadClientConnectConfig({ configSource: { path: file }, disableEnv: true, configFileStrict: true });
   if (loaded.connectionOptions.address !== settings.address || loaded.namespace !== settings.namespace) {
@@ -30,5 +35,8 @@ export async function writeProfile(file: string, settings: ClientSettings): Prom
 /** `KEY=value` lines of both variable families, unquoted, as docker and dotenv read them. */
 export async function writeEnvFile(file: string, settings: ClientSettings): Promise<void> {
   const lines = allVariables(settings).map(([name, value]) => `${name}=${value}\n`);
-  await writeFile(file, lines.join(''), { mode: 0o644 });
+  await writeFile(file, lines.join(''), { mode: modeFor(settings) });
 }
+
+/** A file that holds an API key is a secret. */
+const modeFor = (settings: ClientSettings) => (settings.servedApiKey ? 0o600 : 0o644);

@@ -15,6 +15,8 @@ export interface ClientSettings {
   key?: string;
   /** Only when the address host does not match the server certificate. */
   serverName?: string;
+  /** With `serve --auth api-key`: the token and the 0600 file that holds it. */
+  servedApiKey?: { token: string; file: string };
 }
 
 export type Variables = [name: string, value: string][];
@@ -31,6 +33,7 @@ export function samplesVariables(settings: ClientSettings): Variables {
     ['TEMPORAL_CLIENT_KEY_PATH', settings.key],
     ['TEMPORAL_SERVER_ROOT_CA_CERT_PATH', settings.ca],
     ['TEMPORAL_SERVER_NAME_OVERRIDE', settings.serverName],
+    ['TEMPORAL_CLIENT_API_KEY', settings.servedApiKey?.token],
   ]);
 }
 
@@ -43,6 +46,7 @@ export function envconfigVariables(settings: ClientSettings): Variables {
     ['TEMPORAL_TLS_CLIENT_KEY_PATH', settings.key],
     ['TEMPORAL_TLS_SERVER_CA_CERT_PATH', settings.ca],
     ['TEMPORAL_TLS_SERVER_NAME', settings.serverName],
+    ['TEMPORAL_API_KEY', settings.servedApiKey?.token],
   ]);
 }
 
@@ -61,7 +65,16 @@ export function cliFlags(settings: ClientSettings): string[] {
     ...flag('--tls-cert-path', settings.cert),
     ...flag('--tls-key-path', settings.key),
     ...flag('--tls-server-name', settings.serverName),
+    ...flag('--api-key', settings.servedApiKey?.token),
   ];
+}
+
+/**
+ * A value as printed for pasting into a shell: an API key as `"$(cat FILE)"`, so the token itself
+ * never reaches the terminal; anything else quoted only when needed.
+ */
+export function shellValue(value: string, settings: ClientSettings): string {
+  return settings.servedApiKey && value === settings.servedApiKey.token ? `"$(cat ${shellQuote(settings.servedApiKey.file)})"` : shellQuote(value);
 }
 
 /** Quote for a POSIX shell only when needed, so ordinary paths stay readable. */

@@ -3,10 +3,11 @@
  * line for scripts that wait for it. Both are derived from the same session, so they agree.
  */
 import path from 'node:path';
-import { cliFlags, envconfigVariables, samplesVariables, shellQuote, type Variables } from './client-settings';
+import { cliFlags, envconfigVariables, samplesVariables, shellQuote, shellValue, type ClientSettings, type Variables } from './client-settings';
 import type { ServeSession } from './session';
 
-const exportLines = (variables: Variables) => variables.map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+const exportLines = (variables: Variables, settings?: ClientSettings) =>
+  variables.map(([name, value]) => `export ${name}=${settings ? shellValue(value, settings) : shellQuote(value)}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function renderHuman(session: ServeSession): string {
@@ -16,17 +17,18 @@ export function renderHuman(session: ServeSession): string {
       `Ready ${seconds(session.readyMs)} after start (server ${seconds(session.serverMs)}).`,
     ...(session.namespaces.length > 1 ? [`Namespaces registered: ${session.namespaces.join(', ')} (the settings below name the first).`] : []),
     ...certificateLines(session),
+    ...apiKeyLines(session),
     '',
     '# Temporal samples (samples-typescript, e.g. hello-world-mtls)',
-    ...exportLines(samplesVariables(settings)),
+    ...exportLines(samplesVariables(settings), settings),
     '',
     '# @temporalio/envconfig (loadClientConnectConfig)',
-    ...exportLines(envconfigVariables(settings)),
+    ...exportLines(envconfigVariables(settings), settings),
     `# ... or the same as profile "default" in a file:`,
     ...exportLines([['TEMPORAL_CONFIG_FILE', session.profile]]),
     '',
     '# temporal CLI (these flags on any command)',
-    `temporal workflow list ${cliFlags(settings).map(shellQuote).join(' ')}`,
+    `temporal workflow list ${cliFlags(settings).map((value) => shellValue(value, settings)).join(' ')}`,
     '',
     session.checkProblem === undefined
       ? `Checked: a client configured from ${path.basename(session.profile)} ${
@@ -37,6 +39,16 @@ export function renderHuman(session: ServeSession): string {
     `Ctrl-C or SIGTERM stops the server and removes its container${session.keepCerts ? '' : ` and ${session.certsDir} (--keep-certs keeps it)`}.`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function apiKeyLines(session: ServeSession): string[] {
+  if (!session.apiKeys) return [];
+  return [
+    `Authorization is on (JWT API keys). A write key per namespace, valid 24 h, each in a 0600 file (the token is never printed): ` +
+      session.apiKeys.map(({ namespace, file }) => `${namespace} ${file}`).join(', ') +
+      '.',
+    `Other roles, namespaces or lifetimes: temporal-tls-harness api-key --certs ${shellQuote(session.certsDir)} --namespace NS --role read|write|worker|admin [--expires-in 1h]`,
+  ];
 }
 
 function certificateLines(session: ServeSession): string[] {
@@ -85,6 +97,8 @@ export function renderJsonLine(session: ServeSession): string {
     key: settings.key ?? null,
     envFile: session.envFile ?? null,
     profile: session.profile,
+    auth: session.apiKeys ? 'api-key' : null,
+    apiKeyFiles: session.apiKeys ? Object.fromEntries(session.apiKeys.map(({ namespace, file }) => [namespace, file])) : null,
     checkProblem: session.checkProblem ?? null,
     readyMs: session.readyMs,
   })}\n`;

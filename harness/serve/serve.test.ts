@@ -3,10 +3,10 @@
  * configured from nothing but what serve printed runs a workflow through it; then Ctrl-C must
  * leave no container behind.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { containersOf } from '../e2e/containers-of';
+import { ensureTemporalCli } from '../env/temporal-cli';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import * as activities from '../stacks/activities';
 import { ensureWorkflowBundle } from '../stacks/bundle';
@@ -39,6 +40,8 @@ interface Ready {
   profile: string;
   checkProblem: string | null;
   readyMs: number;
+  auth: string | null;
+  apiKeyFiles: Record<string, string> | null;
 }
 
 interface Serve {
@@ -87,9 +90,10 @@ function parseEnvFile(text: string): Record<string, string> {
 }
 
 /** A worker on NativeConnection and a client on Connection, both from `options`, run the greeting. */
-async function runGreeting(options: { address?: string; tls?: TLSConfig | boolean | null }, namespace?: string): Promise<string> {
-  const connection = await Connection.connect({ address: options.address, tls: options.tls, connectTimeout: 10_000 });
-  const native = await NativeConnection.connect({ address: options.address, tls: options.tls });
+async function runGreeting(options: { address?: string; tls?: TLSConfig | boolean | null; apiKey?: string }, namespace?: string): Promise<string> {
+  const apiKey = options.apiKey === undefined ? {} : { apiKey: options.apiKey };
+  const connection = await Connection.connect({ address: options.address, tls: options.tls, ...apiKey, connectTimeout: 10_000 });
+  const native = await NativeConnection.connect({ address: options.address, tls: options.tls, ...apiKey });
   try {
     const taskQueue = `serve-test-${randomUUID()}`;
     const worker = await Worker.create({
@@ -106,6 +110,12 @@ async function runGreeting(options: { address?: string; tls?: TLSConfig | boolea
   } finally {
     await Promise.all([connection.close(), native.close()]);
   }
+}
+
+/** The CLI once, to its end, as users run it; an API key is passed in the environment or as a flag. */
+function runCli(args: string[], env: Record<string, string> = {}) {
+  const run = spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, TLS_HARNESS_QUIET: '1', ...env }, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 let tmp: string;
@@ -217,4 +227,112 @@ test('your own certificates naming only tls-sample: serve says to use that serve
     session.child.kill('SIGINT');
   }
   await expectCleanExitOnCtrlC(session);
+});
+
+describe('--auth api-key', () => {
+  let temporalCli: string;
+  beforeAll(async () => {
+    // Built with go install on first use and cached (minutes on a fresh machine).
+    temporalCli = await ensureTemporalCli();
+  }, 30 * 60_000);
+
+  test('tls --auth api-key: clients from the env file (each family) and the profile run a workflow; api-key and validate --api-key name each key; no token is printed', async () => {
+    const envFile = path.join(tmp, 'serve.env');
+    const certs = path.join(tmp, 'serve');
+    const session = serve(['--mode', 'tls', '--auth', 'api-key', '--namespace', 'default', '--namespace', 'team-b', '--json', '--write-env', envFile, '--certs', certs]);
+    const printed: string[] = [];
+    try {
+      const ready = await session.ready;
+      expect(ready).toMatchObject({ mode: 'tls', auth: 'api-key', checkProblem: null });
+      const token = (await readFile(ready.apiKeyFiles!.default, 'utf8')).trim();
+      for (const file of [envFile, ready.profile, ready.apiKeyFiles!.default, ready.apiKeyFiles!['team-b']]) {
+        expect([file, (await stat(file)).mode & 0o777]).toEqual([file, 0o600]);
+      }
+      const variables = parseEnvFile(await readFile(envFile, 'utf8'));
+      expect(variables.TEMPORAL_CLIENT_API_KEY).toBe(token);
+
+      // (a) The samples' variables: the API key with the CA.
+      const samplesTls: TLSConfig = { serverRootCACertificate: await readFile(variables.TEMPORAL_SERVER_ROOT_CA_CERT_PATH) };
+      const samples = { address: variables.TEMPORAL_ADDRESS, tls: samplesTls, apiKey: variables.TEMPORAL_CLIENT_API_KEY };
+      expect(await runGreeting(samples, variables.TEMPORAL_NAMESPACE)).toBe('Hello, serve!');
+      // ... and the same without the key is refused: authorization is really on.
+      await expect(runGreeting({ ...samples, apiKey: undefined }, variables.TEMPORAL_NAMESPACE)).rejects.toThrow(/Request unauthorized/);
+
+      // (b) envconfig's variables (TEMPORAL_API_KEY), and the profile (api_key), which must say the same.
+      const envconfigVariables = Object.fromEntries(
+        Object.entries(variables).filter(([name]) => /^TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|TLS_.+)$/.test(name)),
+      );
+      const fromVariables = loadClientConnectConfig({ disableFile: true, overrideEnvVars: envconfigVariables });
+      const fromProfile = loadClientConnectConfig({ configSource: { path: ready.profile }, overrideEnvVars: {} });
+      expect(fromProfile).toEqual(fromVariables);
+      expect(fromVariables.connectionOptions.apiKey).toBe(token);
+      expect(await runGreeting(fromVariables.connectionOptions, fromVariables.namespace)).toBe('Hello, serve!');
+
+      // (c) The temporal CLI with the printed flags (the key as "$(cat FILE)") describes the namespace; without --api-key it is refused.
+      const printedCli = session.stderr().split('\n').find((line) => line.startsWith('temporal workflow list '))!;
+      const describe = printedCli.replace('temporal workflow list', `${temporalCli} operator namespace describe`);
+      expect(describe).toContain('--api-key "$(cat ');
+      const withKey = spawnSync('bash', ['-c', describe], { encoding: 'utf8' });
+      expect({ status: withKey.status, stderr: withKey.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(withKey.stdout).toMatch(/NamespaceInfo\.Name\s+default/);
+      const withoutKey = spawnSync('bash', ['-c', describe.replace(/ --api-key "\$\(cat [^)]+\)"/, '')], { encoding: 'utf8' });
+      expect([withoutKey.status, withoutKey.stderr]).toEqual([1, expect.stringContaining('Request unauthorized.')]);
+
+      // (d) api-key mints for that server; validate --api-key names what each key can do, on both stacks.
+      const mint = (args: string[]) => {
+        const minted = runCli(['api-key', '--certs', certs, ...args]);
+        expect(minted).toMatchObject({ status: 0 });
+        printed.push(minted.stderr);
+        return minted.stdout.trim();
+      };
+      const validateWith = (apiKey: string | undefined, env: Record<string, string> = {}) => {
+        const flags = apiKey === undefined ? [] : ['--address', ready.address, '--ca', ready.ca!, ...(apiKey ? ['--api-key', apiKey] : [])];
+        const run = runCli(['validate', '--json', ...flags], env);
+        printed.push(run.stdout, run.stderr);
+        const report = JSON.parse(run.stdout);
+        return {
+          status: run.status,
+          probes: report.probes.map((probe: { stack: string; diagnosis: string | null }) => `${probe.stack} ${probe.diagnosis ?? 'ok'}`),
+          findings: report.findings.filter((f: { severity: string }) => f.severity === 'error').map((f: { code: string }) => f.code),
+        };
+      };
+      expect(validateWith(token)).toEqual({ status: 0, probes: ['client ok', 'worker ok'], findings: [] });
+      expect(validateWith(mint(['--namespace', 'team-b', '--role', 'write']))).toEqual({
+        status: 1,
+        probes: ['client NAMESPACE_NOT_PERMITTED', 'worker NAMESPACE_NOT_PERMITTED'],
+        findings: ['NAMESPACE_NOT_PERMITTED'],
+      });
+      expect(validateWith(mint(['--namespace', 'default', '--role', 'write', '--expires-in', '-5m']))).toEqual({
+        status: 1,
+        probes: ['client API_KEY_EXPIRED', 'worker API_KEY_EXPIRED'],
+        findings: ['API_KEY_EXPIRED'],
+      });
+      // A read key describes the namespace (client ok) but may not poll (worker), which validate says offline too.
+      expect(validateWith(mint(['--namespace', 'default', '--role', 'read']))).toEqual({
+        status: 1,
+        probes: ['client ok', 'worker ROLE_INSUFFICIENT'],
+        findings: ['ROLE_INSUFFICIENT'],
+      });
+      // The key from each variable family of the env file, and from the profile, instead of flags.
+      const samplesOnly = Object.fromEntries(Object.entries(variables).filter(([name]) => !(name in envconfigVariables) || /ADDRESS|NAMESPACE/.test(name)));
+      expect(validateWith(undefined, samplesOnly)).toMatchObject({ status: 0, probes: ['client ok', 'worker ok'] });
+      expect(validateWith(undefined, envconfigVariables)).toMatchObject({ status: 0, probes: ['client ok', 'worker ok'] });
+      expect(validateWith(undefined, { TEMPORAL_CONFIG_FILE: ready.profile })).toMatchObject({ status: 0, probes: ['client ok', 'worker ok'] });
+      expect(validateWith('', {})).toMatchObject({ probes: ['client API_KEY_MISSING', 'worker API_KEY_MISSING'] });
+
+      // Bad input: one line, non-zero.
+      const badRole = runCli(['api-key', '--certs', certs, '--namespace', 'default', '--role', 'writer']);
+      expect([badRole.status, badRole.stderr.split('\n')[0]]).toEqual([1, "error: option '--role <role>' argument 'writer' is invalid. Allowed choices are read, write, worker, admin."]);
+      const noKeys = runCli(['api-key', '--certs', tmp, '--namespace', 'default', '--role', 'read']);
+      expect([noKeys.status, noKeys.stderr.trimEnd().split('\n').length]).toEqual([1, 1]);
+      expect(noKeys.stderr).toMatch(/^error: no API-key signing key at /);
+    } finally {
+      session.child.kill('SIGINT');
+    }
+    await expectCleanExitOnCtrlC(session);
+    // Nothing serve, api-key (stderr) or validate printed holds a token or a key.
+    for (const output of [session.stderr(), ...printed]) {
+      expect(output).not.toMatch(/eyJ[\w-]{10,}\.|PRIVATE KEY/);
+    }
+  });
 });

@@ -16,6 +16,7 @@ import { writeProfile } from './client-files';
 import type { ClientSettings } from './client-settings';
 import type { UserCertificates } from './inputs';
 import { addressingFor, type ClientAddressing } from './server-name';
+import { mintServeApiKeys, type ServedApiKey } from './api-keys';
 
 export interface ServedServerPlan {
   mode: ServerMode;
@@ -47,6 +48,8 @@ export interface ServedServer {
   loaded: ClientConnectConfig;
   /** Milliseconds the container took to start and register the namespaces. */
   serverMs: number;
+  /** With `authorization`: a write key per namespace in a 0600 file (the first is in the settings and the profile). */
+  apiKeys?: ServedApiKey[];
 }
 
 export async function startServedServer(plan: ServedServerPlan): Promise<ServedServer> {
@@ -79,14 +82,16 @@ export async function startServedServer(plan: ServedServerPlan): Promise<ServedS
   const addressing: ClientAddressing = certificates.frontendCertificate
     ? addressingFor(certificates.frontendCertificate)
     : { host: engineHost() };
+  const apiKeys = plan.authorization ? await mintServeApiKeys(plan.dir, plan.namespaces, plan.authorization.audience) : undefined;
   const settings: ClientSettings = {
     address: `${addressing.host}:${server.getMappedPort(FRONTEND_GRPC_PORT)}`,
     namespace: plan.namespaces[0],
     ...certificates.client,
     ...(addressing.serverName ? { serverName: addressing.serverName } : {}),
+    ...(apiKeys ? { servedApiKey: { token: apiKeys[0].token, file: apiKeys[0].file } } : {}),
   };
   await mkdir(plan.dir, { recursive: true, mode: 0o700 });
   const profile = path.join(plan.dir, 'temporal.toml');
   const loaded = await writeProfile(profile, settings);
-  return { server, certificates, settings, addressing, profile, loaded, serverMs };
+  return { server, certificates, settings, addressing, profile, loaded, serverMs, apiKeys };
 }

@@ -15,6 +15,8 @@ import { planOutputFile, planWorkDir } from './paths';
 import { choosePort } from './port';
 import { checkProfile } from './self-check';
 import { startServedServer } from './served-server';
+import type { ServedApiKey } from './api-keys';
+import { HarnessError } from '../errors';
 
 export interface ServeOptions {
   mode: ServerMode;
@@ -25,6 +27,8 @@ export interface ServeOptions {
   keepCerts: boolean;
   userCertificates: UserCertificateOptions;
   envFile?: string;
+  /** `--auth api-key`: authorization on, a write API key per namespace. */
+  apiKeys?: boolean;
 }
 
 export interface ServeSession {
@@ -45,12 +49,17 @@ export interface ServeSession {
   checkProblem?: string;
   /** The check presented the internal client certificate, for want of the user's. */
   checkedWithStandIn: boolean;
+  /** With --auth api-key: the write key of each namespace (the first is in the settings). */
+  apiKeys?: ServedApiKey[];
   /** Milliseconds from the process's start to ready (checked), and for the container alone. */
   readyMs: number;
   serverMs: number;
 }
 
 export async function startServe(options: ServeOptions): Promise<ServeSession> {
+  if (options.apiKeys && options.mode === 'plain') {
+    throw new HarnessError('--auth api-key needs --mode tls or mtls: the SDKs turn TLS on whenever an API key is set');
+  }
   const user = readUserCertificates(options.mode, options.userCertificates);
   const workDir = await planWorkDir(options.certs);
   const envFile = options.envFile === undefined ? undefined : await planOutputFile('--write-env', options.envFile);
@@ -66,7 +75,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     log(user ? "minting the internal PKI for the server's own worker" : `minting a PKI into ${workDir.dir}`);
   }
   log(`starting the ${options.mode} Temporal server`);
-  const { certificates, settings, addressing, profile, loaded, serverMs } = await startServedServer({
+  const { certificates, settings, addressing, profile, loaded, serverMs, apiKeys } = await startServedServer({
     mode: options.mode,
     namespaces: options.namespaces,
     hostPort,
@@ -75,6 +84,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     user,
     runId,
     onEngineReady: () => (engineReady = true),
+    ...(options.apiKeys ? { authorization: {} } : {}),
   });
   if (envFile) await writeEnvFile(envFile, settings);
   const standIn = options.mode === 'mtls' && !settings.cert ? certificates.internal?.client : undefined;
@@ -91,6 +101,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     certificateWarning: addressing.warning,
     checkProblem,
     checkedWithStandIn: standIn !== undefined,
+    apiKeys,
     readyMs: Math.round(performance.now()),
     serverMs,
   };

@@ -85,7 +85,7 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
 }
 
 const PERMISSION_DENIED = 7;
-const isRefused = (error: unknown) => (error as { code?: number }).code === PERMISSION_DENIED;
+export const isRefused = (error: unknown) => (error as { code?: number }).code === PERMISSION_DENIED;
 
 /**
  * Before a key rotation: one call with the first key, which must be refused, so that the cell's

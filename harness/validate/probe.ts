@@ -20,7 +20,8 @@ import { clientCertFacts, serverEvidence } from '../diagnosis/evidence';
 import type { PemInputs as ClassifierPems } from '../matrix/materialize';
 import type { Outcome, Stack } from '../matrix/results';
 import { installQuietRuntime } from '../matrix/run-matrix';
-import { OK, withTimeout, type StackAttempt } from '../stacks/cell';
+import { checkPollAllowed, isRefused, OK, withTimeout, type StackAttempt } from '../stacks/cell';
+import { apiKeyEvidence } from '../auth/evidence';
 import { LIVE_TIMEOUT_MS } from './server-cert';
 
 export interface ProbeTarget {
@@ -31,6 +32,8 @@ export interface ProbeTarget {
   pem: ClassifierPems;
   /** CA certificates from the user's files that are not self-signed: intermediates a server may omit. */
   knownIntermediates: X509Certificate[];
+  apiKey?: string;
+  tlsImpliedByApiKey?: boolean;
 }
 
 export interface ProbeResult {
@@ -62,6 +65,7 @@ async function probe(stack: Stack, target: ProbeTarget): Promise<ProbeResult> {
     serverCa: target.tls !== false && target.tls.serverRootCACertificate !== undefined,
     pem: target.pem,
     clientCert: clientCertFacts(target.pem.cert),
+    ...apiKeyEvidence(target.apiKey, target.namespace, target.tlsImpliedByApiKey === true),
   };
   const serverName = target.tls === false ? undefined : target.tls.serverNameOverride;
   // The probes run in this process, so the trust stores are those of the user's shell.
@@ -74,9 +78,14 @@ async function probe(stack: Stack, target: ProbeTarget): Promise<ProbeResult> {
 async function probeClientStack(target: ProbeTarget): Promise<StackAttempt> {
   let connection: Connection | undefined;
   try {
-    connection = Connection.lazy({ address: target.address, tls: target.tls, interceptors: [] });
+    connection = Connection.lazy({ address: target.address, tls: target.tls, ...withApiKey(target), interceptors: [] });
     const probing = connection;
-    await probing.withDeadline(Date.now() + LIVE_TIMEOUT_MS, () => probing.workflowService.getSystemInfo({}));
+    await probing
+      .withDeadline(Date.now() + LIVE_TIMEOUT_MS, () => probing.workflowService.getSystemInfo({}))
+      .catch((error) => {
+        // GetSystemInfo is exempt from authorization: a refusal here is the token itself (the worker says so in its own words).
+        throw isRefused(error) ? new Error('Failed to call GetSystemInfo', { cause: error }) : error;
+      });
     await probing.withDeadline(Date.now() + LIVE_TIMEOUT_MS, () =>
       probing.workflowService.describeNamespace({ namespace: target.namespace }),
     );
@@ -102,7 +111,7 @@ function quietRuntimeOnce(): void {
 
 async function probeWorkerStack(target: ProbeTarget): Promise<StackAttempt> {
   quietRuntimeOnce();
-  const connecting = NativeConnection.connect({ address: target.address, tls: target.tls });
+  const connecting = NativeConnection.connect({ address: target.address, tls: target.tls, ...withApiKey(target) });
   let connection: NativeConnection;
   try {
     connection = await withTimeout(connecting, LIVE_TIMEOUT_MS, 'NativeConnection.connect');
@@ -115,6 +124,13 @@ async function probeWorkerStack(target: ProbeTarget): Promise<StackAttempt> {
       connection.workflowService.describeNamespace({ namespace: target.namespace }),
     );
     await withTimeout(describing, LIVE_TIMEOUT_MS + 1000, 'describeNamespace');
+    if (target.apiKey !== undefined) {
+      await checkPollAllowed(() =>
+        connection.withDeadline(Date.now() + 1000, () =>
+          connection.workflowService.pollWorkflowTaskQueue({ namespace: target.namespace, taskQueue: { name: 'temporal-tls-harness-validate' } }),
+        ),
+      );
+    }
     return OK;
   } catch (error) {
     return { error, stage: 'connect' };
@@ -122,6 +138,8 @@ async function probeWorkerStack(target: ProbeTarget): Promise<StackAttempt> {
     await connection.close().catch(() => undefined);
   }
 }
+
+const withApiKey = (target: ProbeTarget) => (target.apiKey === undefined ? {} : { apiKey: target.apiKey });
 
 /**
  * Where the stacks disagree (a different outcome, or a different cause for the same failure),

@@ -13,7 +13,12 @@ import type { PemRole } from './settings';
 const MARKS: Record<Severity, string> = { error: '✗', warning: '!', info: 'i' };
 
 function settingsSection({ settings }: ValidateReport): string[] {
-  const lines = [`settings (from ${settings.source})`, `  address     ${settings.address}`, `  namespace   ${settings.namespace}`];
+  const lines = [
+    `settings (from ${settings.source})`,
+    `  address     ${settings.address}`,
+    `  namespace   ${settings.namespace}`,
+    ...(settings.apiKey ? [`  api key     from ${settings.apiKey.from} (not shown)`] : []),
+  ];
   if (settings.tls === false) return [...lines, '  tls         off (plaintext)'];
   const tls = settings.tls;
   const pem = (role: PemRole) => {

@@ -32,6 +32,10 @@ export interface ValidateSettings {
   namespace: string;
   /** false: plaintext. */
   tls: TlsSettings | false;
+  /** The API key and where it came from (never printed). */
+  apiKey?: { token: string; from: string };
+  /** TLS is on only because an API key is set: the SDKs' and envconfig's rule. */
+  tlsImpliedByApiKey?: boolean;
 }
 
 export interface SettingsFlags {
@@ -42,6 +46,7 @@ export interface SettingsFlags {
   key?: string;
   serverName?: string;
   profile?: string;
+  apiKey?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -74,9 +79,16 @@ type EnvFamily = keyof typeof ENV_FAMILIES;
 const ENVCONFIG_MARK = /^TEMPORAL_TLS(_|$)/;
 
 export function resolveSettings(flags: SettingsFlags, env: Env = process.env): ValidateSettings {
-  const settings = pickSource(flags, env);
+  const picked = pickSource(flags, env);
+  const settings = flags.apiKey === undefined ? picked : withApiKey(picked, { token: flags.apiKey, from: '--api-key' });
   checkAddress(settings);
   return settings;
+}
+
+/** An API key turns TLS on (system roots) where nothing else configured it, as the SDKs do. */
+function withApiKey(settings: ValidateSettings, apiKey: { token: string; from: string }): ValidateSettings {
+  if (apiKey.token.trim() === '') throw new HarnessError(`the API key from ${apiKey.from} is empty: give the token, or unset it`);
+  return settings.tls === false ? { ...settings, apiKey, tls: {}, tlsImpliedByApiKey: true } : { ...settings, apiKey };
 }
 
 function pickSource(flags: SettingsFlags, env: Env): ValidateSettings {
@@ -118,8 +130,8 @@ const flagNames: Naming = (setting) => `--${kebab(setting)}`;
 
 function envFamily(env: Env): EnvFamily | undefined {
   const set = (family: EnvFamily) => Object.values(ENV_FAMILIES[family]).filter((name) => env[name] !== undefined);
-  const samples = set('env:samples');
-  const envconfig = Object.keys(env).filter((name) => ENVCONFIG_MARK.test(name) && env[name] !== undefined);
+  const samples: string[] = [...set('env:samples'), ...(env.TEMPORAL_CLIENT_API_KEY === undefined ? [] : ['TEMPORAL_CLIENT_API_KEY'])];
+  const envconfig = Object.keys(env).filter((name) => (ENVCONFIG_MARK.test(name) || name === 'TEMPORAL_API_KEY') && env[name] !== undefined);
   if (samples.length > 0 && envconfig.length > 0) {
     throw new HarnessError(
       `both families of environment variables are set (${samples[0]} and ${envconfig[0]}): unset one family, or pass flags`,
@@ -132,7 +144,7 @@ function envFamily(env: Env): EnvFamily | undefined {
 
 function fromSamplesEnv(env: Env): ValidateSettings {
   const names = ENV_FAMILIES['env:samples'];
-  return fromPaths(
+  const settings = fromPaths(
     'env:samples',
     {
       address: env.TEMPORAL_ADDRESS,
@@ -144,6 +156,8 @@ function fromSamplesEnv(env: Env): ValidateSettings {
     },
     (setting) => names[setting],
   );
+  const apiKey = env.TEMPORAL_CLIENT_API_KEY;
+  return apiKey === undefined ? settings : withApiKey(settings, { token: apiKey, from: 'TEMPORAL_CLIENT_API_KEY' });
 }
 
 /** Flags and the samples' variables: TLS as soon as any TLS setting is given, as the samples do. */
@@ -182,7 +196,7 @@ function fromProfile(name: string | undefined, env: Env): ValidateSettings {
     const where = configFile ?? 'the default envconfig file (~/.config/temporalio/temporal.toml)';
     return `profile "${name}" is not in ${where} (${known.length > 0 ? `profiles: ${known.join(', ')}` : 'it has no profiles'})`;
   });
-  return fromProfileData(`profile:${name ?? 'default'}`, profile);
+  return fromProfileData(`profile:${name ?? 'default'}`, profile, env.TEMPORAL_API_KEY === undefined ? `api_key of profile ${name ?? 'default'}` : undefined);
 }
 
 /** Load through envconfig itself, so validate reads exactly what an application using it would. */
@@ -208,7 +222,7 @@ function definedOnly(env: Env): Record<string, string> {
 const PROFILE_NAMES: Record<PemRole, string> = { ca: 'server_ca_cert', cert: 'client_cert', key: 'client_key' };
 
 /** envconfig's own rule: TLS when the profile has a tls table (not disabled) or an API key. */
-function fromProfileData(source: SettingsSource, profile: ClientConfigProfile): ValidateSettings {
+function fromProfileData(source: SettingsSource, profile: ClientConfigProfile, apiKeyFrom = 'TEMPORAL_API_KEY'): ValidateSettings {
   const origin = (role: PemRole, data: ConfigDataSource | undefined): PemOrigin | undefined => {
     if (data === undefined) return undefined;
     if ('path' in data) return { kind: 'file', path: data.path };
@@ -229,6 +243,7 @@ function fromProfileData(source: SettingsSource, profile: ClientConfigProfile): 
             serverName: tls?.serverName,
           }
         : false,
+      ...(profile.apiKey === undefined ? {} : { apiKey: { token: profile.apiKey, from: apiKeyFrom }, tlsImpliedByApiKey: tls === undefined }),
     },
     (setting) => (setting === 'serverName' ? 'server_name' : `${PROFILE_NAMES[setting]}_path`),
   );

@@ -11,6 +11,7 @@ import { lint, type ParsedSetup } from './lint';
 import { readPemInputs, type PemInputs } from './pem-input';
 import type { ProbeResult } from './probe';
 import { checkServerCertificate } from './server-cert';
+import { lintApiKey } from './api-key-lint';
 import { resolveSettings, type SettingsFlags, type SettingsSource, type ValidateSettings } from './settings';
 
 export interface ValidateOptions extends SettingsFlags {
@@ -43,6 +44,7 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
   const inputs = await readPemInputs(settings.tls);
   const repairedCopies = await planRepairs(inputs, options.fixOutput);
   const offline = lint({ settings, inputs, now, repairedCopies });
+  const apiKey = lintApiKey(settings, now);
   const server = options.offline
     ? { findings: [], checked: ['server certificate: not read (--offline)'] }
     : await checkServerCertificate(settings, offline.parsed, inputs, now);
@@ -50,12 +52,12 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
   // The SDKs load only for a live check, so that --offline starts fast.
   const live = options.offline ? undefined : await import('./probe');
   const probes = live ? await live.runProbes(probeTarget(settings, inputs, offline.parsed)) : [];
-  const findings = [...offline.findings, ...server.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const findings = [...offline.findings, ...apiKey.findings, ...server.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return {
     ok: !hasErrors(findings) && probes.every((probe) => probe.actual === 'ok'),
     source: settings.source,
     settings,
-    checked: [...offline.checked, ...server.checked],
+    checked: [...offline.checked, ...apiKey.checked, ...server.checked],
     findings,
     probes,
     disagreement: live ? live.disagreement(probes) : null,
@@ -78,6 +80,8 @@ function probeTarget(settings: ValidateSettings, inputs: PemInputs, parsed: Pars
     namespace: settings.namespace,
     tls,
     pem: { cert: inputs.cert?.text, key: inputs.key?.text },
+    apiKey: settings.apiKey?.token,
+    tlsImpliedByApiKey: settings.tlsImpliedByApiKey === true,
     knownIntermediates: [...parsed.caCerts, ...parsed.clientChain.slice(1)].filter((cert) => cert.ca && !isSelfSigned(cert)),
   };
 }
