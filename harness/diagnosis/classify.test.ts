@@ -85,6 +85,8 @@ const authMeasured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['nbf ahead (worker)', { ...worker, apiKey: token({ notBefore: now + 300 }) }, WORKER_CONNECT, 'API_KEY_NOT_YET_VALID'],
   ['not a JWT (client)', { ...client, apiKey: { facts: null, namespace: 'default' } }, CLIENT_CONNECT, 'API_KEY_REJECTED'],
   ['unknown signer (client)', { ...client, apiKey: token({}) }, CLIENT_CONNECT, 'API_KEY_REJECTED'],
+  // Under load, the application's short connect after a failed probe can end in its deadline; the probe's refusal still decides.
+  ['unknown signer (client, connect at its deadline)', { ...client, apiKey: token({}) }, 'Error: Failed to connect before the deadline Error: Failed to call GetSystemInfo <- Error: 7 PERMISSION_DENIED: Request unauthorized.', 'API_KEY_REJECTED'],
   ['wrong aud (worker)', { ...worker, apiKey: token({ audience: ['other'] }) }, WORKER_CONNECT, 'API_KEY_REJECTED'],
   ['other namespace (client)', { ...client, apiKey: token({ permissions: ['harness-other:write'] }) }, CLIENT_START, 'NAMESPACE_NOT_PERMITTED'],
   ['other namespace (worker)', { ...worker, apiKey: token({ permissions: ['harness-other:write'] }) }, WORKER_CREATE, 'NAMESPACE_NOT_PERMITTED'],

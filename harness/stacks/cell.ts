@@ -85,7 +85,16 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
 }
 
 const PERMISSION_DENIED = 7;
-export const isRefused = (error: unknown) => (error as { code?: number }).code === PERMISSION_DENIED;
+const isRefused = (error: unknown) => (error as { code?: number }).code === PERMISSION_DENIED;
+
+/**
+ * GetSystemInfo is exempt from authorization, so only the claim mapper (the token itself) can
+ * refuse it; the worker stack says "Failed to call GetSystemInfo", and the client's own words are
+ * made to say the same, whatever Connection.connect reports meanwhile.
+ */
+export function refusalAtConnect(error: unknown): unknown {
+  return isRefused(error) ? new Error('Failed to call GetSystemInfo', { cause: error }) : error;
+}
 
 /**
  * Before a key rotation: one call with the first key, which must be refused, so that the cell's

@@ -19,6 +19,7 @@ import {
   GREETING_NAME,
   HarnessSide,
   OK,
+  refusalAtConnect,
   StackAttempt,
   TIMEOUTS,
   withTimeout,
@@ -82,7 +83,7 @@ async function probeReason(options: ConnectionOptions): Promise<unknown> {
     await probing.withDeadline(Date.now() + TIMEOUTS.probeMs, () => probing.workflowService.getSystemInfo({}));
     return null;
   } catch (error) {
-    return error;
+    return refusalAtConnect(error);
   } finally {
     await connection?.close();
   }

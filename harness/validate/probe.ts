@@ -20,7 +20,7 @@ import { clientCertFacts, serverEvidence } from '../diagnosis/evidence';
 import type { PemInputs as ClassifierPems } from '../matrix/materialize';
 import type { Outcome, Stack } from '../matrix/results';
 import { installQuietRuntime } from '../matrix/run-matrix';
-import { checkPollAllowed, isRefused, OK, withTimeout, type StackAttempt } from '../stacks/cell';
+import { checkPollAllowed, OK, refusalAtConnect, withTimeout, type StackAttempt } from '../stacks/cell';
 import { apiKeyEvidence } from '../auth/evidence';
 import { LIVE_TIMEOUT_MS } from './server-cert';
 
@@ -83,8 +83,7 @@ async function probeClientStack(target: ProbeTarget): Promise<StackAttempt> {
     await probing
       .withDeadline(Date.now() + LIVE_TIMEOUT_MS, () => probing.workflowService.getSystemInfo({}))
       .catch((error) => {
-        // GetSystemInfo is exempt from authorization: a refusal here is the token itself (the worker says so in its own words).
-        throw isRefused(error) ? new Error('Failed to call GetSystemInfo', { cause: error }) : error;
+        throw refusalAtConnect(error);
       });
     await probing.withDeadline(Date.now() + LIVE_TIMEOUT_MS, () =>
       probing.workflowService.describeNamespace({ namespace: target.namespace }),
