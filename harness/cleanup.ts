@@ -6,6 +6,7 @@ type Cleanup = () => Promise<void>;
 
 const cleanups = new Set<Cleanup>();
 let signalled = false;
+let signalExitCode: number | undefined;
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -13,6 +14,14 @@ export function onCleanup(cleanup: Cleanup): () => void {
   cleanups.add(cleanup);
   installSignalHandlers();
   return () => cleanups.delete(cleanup);
+}
+
+/**
+ * 128 + signal once a signal came: work cut short by the cleanup then fails, and the exit code
+ * must still say it was interrupted.
+ */
+export function exitCodeAfterSignal(): number | undefined {
+  return signalExitCode;
 }
 
 export async function runCleanups(): Promise<void> {
@@ -29,6 +38,7 @@ function installSignalHandlers(): void {
     process.on(signal, () => {
       if (signalled) return; // a second Ctrl-C while cleaning up is ignored; cleanup is quick
       signalled = true;
+      signalExitCode = code;
       process.stderr.write(`\n[harness] ${signal}: stopping what the harness started\n`);
       void runCleanups().finally(() => process.exit(code));
     });

@@ -10,7 +10,7 @@ import { registerMatrixCommand } from './commands/matrix';
 import { registerServeCommand } from './commands/serve';
 import { registerValidateCommand } from './commands/validate';
 import { HarnessError } from './errors';
-import { runCleanups } from './cleanup';
+import { exitCodeAfterSignal, runCleanups } from './cleanup';
 
 export function buildProgram(): Command {
   const program = new Command('temporal-tls-harness')
@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
 export function runCli(): void {
   // grpc-js sets an IP address as the TLS server name when one is dialled, and Node warns about it.
   process.noDeprecation = true;
-  void main(process.argv).then((code) => process.exit(code));
+  void main(process.argv).then((code) => process.exit(exitCodeAfterSignal() ?? code));
 }
 
 if (require.main === module) runCli();

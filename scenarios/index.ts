@@ -4,6 +4,7 @@ import { baseline } from './baseline';
 import { clientCertificate } from './client-cert';
 import type { HarnessScenario } from './define';
 import { encryption } from './encryption';
+import { intermediary } from './intermediary';
 import { namespace } from './namespace';
 import { pem } from './pem';
 import { protocol } from './protocol';
@@ -23,4 +24,5 @@ export const SCENARIOS: HarnessScenario[] = [
   ...encryption,
   ...trustStore,
   ...auth,
+  ...intermediary,
 ];

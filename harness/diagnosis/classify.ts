@@ -24,6 +24,12 @@ export interface ClassifyContext {
   incompleteChain?: boolean;
   /** Whether the application passed tls.serverRootCACertificate. */
   serverCa?: boolean;
+  /** `host:port` of the HTTP CONNECT proxy this stack goes through (see proxies.ts). */
+  proxy?: string;
+  /** Whether that proxy accepts connections (evidence). */
+  proxyAnswers?: boolean;
+  /** Whether the address answers plain HTTP/1.x: an HTTP API or web UI (evidence). */
+  httpEndpoint?: boolean;
   /** Trust stores of the stack's environment that hold the server's issuer (see trust-stores.ts). */
   issuerStores?: IssuerStore[];
   /**
@@ -124,6 +130,10 @@ export const RULES: readonly Rule[] = [
 
   // Protocol and reachability.
   { code: 'API_KEY_IMPLIES_TLS', pattern: /wrong version number|InvalidContentType|packet length too long/i, when: (c) => c.tlsImpliedByApiKey === true },
+  { code: 'ALPN_H2_MISSING', pattern: /H2NotNegotiated|HTTP\/2 was not negotiated/ },
+  // grpc-js says nothing of the proxy: "Last error: undefined" when it refuses.
+  { code: 'PROXY_UNREACHABLE', pattern: /UNAVAILABLE|ECONNREFUSED|Connection ?refused|Failed to connect/i, when: (c) => c.proxy !== undefined && c.proxyAnswers === false },
+  { code: 'HTTP_ENDPOINT_NOT_GRPC', pattern: /Protocol error|connection closed|BrokenPipe|Connection reset|ECONNRESET|stream closed|h2 protocol error|Failed to call GetSystemInfo/i, when: (c) => c.httpEndpoint === true },
   { code: 'TLS_TO_PLAINTEXT_SERVER', pattern: /wrong version number|InvalidContentType|packet length too long/i },
   { code: 'CONNECTION_REFUSED', pattern: /ECONNREFUSED|Connection refused|ConnectionRefused/i },
   {

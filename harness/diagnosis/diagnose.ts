@@ -20,7 +20,13 @@ export interface DiagnosedAttempt {
 export type GatherEvidence = () => Promise<Partial<ClassifyContext>>;
 
 /** Causes whose words are shared by others that only evidence tells apart. */
-const NEEDS_EVIDENCE: ReadonlySet<DiagnosisCode> = new Set(['SERVER_CA_UNTRUSTED']);
+const NEEDS_EVIDENCE: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>([
+  'SERVER_CA_UNTRUSTED',
+  // A proxy that refuses (PROXY_UNREACHABLE) and an HTTP port (HTTP_ENDPOINT_NOT_GRPC) read like these.
+  'CONNECTION_REFUSED',
+  'PLAINTEXT_TO_TLS_SERVER',
+  'TIMEOUT',
+]);
 
 export async function diagnoseAttempt(attempt: StackAttempt, context: ClassifyContext, evidence: GatherEvidence): Promise<DiagnosedAttempt> {
   const failed = attempt.error !== null && attempt.error !== undefined;

@@ -3,6 +3,7 @@
  * given (its PEMs, its certificate's validity and usage) and what the server actually sends.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import net from 'node:net';
 import tls from 'node:tls';
 import type { Stack } from '../matrix/results';
 import { storesHoldingIssuer, type IssuerStore } from './trust-stores';
@@ -43,10 +44,21 @@ function keyMatches(cert: X509Certificate, key: string | undefined): boolean | u
   }
 }
 
-/** Evidence beyond the error text that takes a look at the server: see {@link serverEvidence}. */
-export interface ServerEvidence {
+/** Evidence beyond the error text that takes a look at the server and the proxy: see {@link gatherEvidence}. */
+export interface Evidence {
   incompleteChain: boolean;
   issuerStores: IssuerStore[];
+  /** Whether the address answers plain HTTP/1.x requests (an HTTP API or web UI, not gRPC). */
+  httpEndpoint: boolean;
+  /** Whether the proxy the stack goes through accepts connections; undefined when there is none. */
+  proxyAnswers?: boolean;
+}
+
+export interface EvidenceTarget {
+  address: string;
+  serverName?: string;
+  /** `host:port` of the proxy the stack goes through. */
+  proxy?: string;
 }
 
 /**
@@ -54,19 +66,76 @@ export interface ServerEvidence {
  * intermediate that issued it (true when its issuer is one of `knownIntermediates`, CA
  * certificates that are not self-signed, and no certificate sent is that issuer; neither stack
  * can tell this from a wrong CA, both just find no path), and which trust stores of the
- * environment (`variables`) hold its issuer.
+ * environment (`variables`) hold its issuer. Then whether the address is an HTTP endpoint, and
+ * whether the proxy answers.
  */
-export async function serverEvidence(
-  address: string,
-  serverName: string | undefined,
+export async function gatherEvidence(
+  target: EvidenceTarget,
   knownIntermediates: X509Certificate[],
   environment: { stack: Stack; variables: Record<string, string | undefined>; nodeFlags?: readonly string[] },
-): Promise<ServerEvidence> {
-  const sent = await presentedChain(address, serverName).catch(() => []);
+): Promise<Evidence> {
+  const [sent, httpEndpoint, proxyAnswers] = await Promise.all([
+    presentedChain(target.address, target.serverName).catch(() => []),
+    answersHttp(target.address),
+    target.proxy ? accepts(target.proxy) : undefined,
+  ]);
   return {
     incompleteChain: incompleteChain(sent, knownIntermediates),
     issuerStores: storesHoldingIssuer(sent, environment.variables, environment.stack, environment.nodeFlags),
+    httpEndpoint,
+    ...(proxyAnswers === undefined ? {} : { proxyAnswers }),
   };
+}
+
+/** What Go's TLS server answers an HTTP request sent in plaintext: a TLS port, not an HTTP one. */
+const GO_TLS_PORT_REPLY = 'Client sent an HTTP request to an HTTPS server';
+
+/** Whether `address` answers a plain HTTP/1.1 GET (in plaintext, or over TLS on a TLS port) with an HTTP response. */
+export async function answersHttp(address: string, timeoutMs = 2000): Promise<boolean> {
+  const plain = await httpReply(address, false, timeoutMs);
+  if (plain.includes(GO_TLS_PORT_REPLY)) return isHttpResponse(await httpReply(address, true, timeoutMs));
+  return isHttpResponse(plain);
+}
+
+const isHttpResponse = (reply: string) => /^HTTP\/1\.[01] [1-5]\d\d/.test(reply);
+
+function httpReply(address: string, overTls: boolean, timeoutMs: number): Promise<string> {
+  const { host, port } = splitAddress(address);
+  return new Promise((resolve) => {
+    const request = `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
+    const socket = overTls
+      ? tls.connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }, () => socket.write(request))
+      : net.connect({ host, port }, () => socket.write(request));
+    let reply = '';
+    const done = () => {
+      socket.destroy();
+      resolve(reply);
+    };
+    socket.setTimeout(timeoutMs, done);
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('latin1');
+      if (reply.length > 512) done();
+    });
+    socket.once('end', done);
+    socket.once('close', done);
+    socket.once('error', done);
+  });
+}
+
+/** Whether something accepts TCP connections at `address`. */
+export function accepts(address: string, timeoutMs = 2000): Promise<boolean> {
+  const { host, port } = splitAddress(address);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: timeoutMs }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 function incompleteChain(sent: X509Certificate[], knownIntermediates: X509Certificate[]): boolean {

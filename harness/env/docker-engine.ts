@@ -2,10 +2,11 @@
  * Makes sure a Docker engine answers: the one at DOCKER_HOST or /var/run/docker.sock when it does;
  * otherwise, as root on Debian, installs `docker.io` and starts `dockerd` in the background.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { canInstallDebianPackages, commandExists, installDebianPackages } from './apt';
 import { cacheDir } from './cache';
 import { HarnessError } from '../errors';
 import { log } from '../log';
@@ -42,29 +43,13 @@ export async function ensureDockerEngine(): Promise<void> {
       `no Docker engine answers at DOCKER_HOST=${process.env.DOCKER_HOST}: start it, or unset DOCKER_HOST to use ${DEFAULT_SOCKET}`,
     );
   }
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !existsSync('/etc/debian_version')) {
+  if (!canInstallDebianPackages()) {
     throw new HarnessError(
       `no Docker engine answers at ${DEFAULT_SOCKET}: start one (e.g. "sudo systemctl start docker" or "sudo dockerd &"), or set DOCKER_HOST`,
     );
   }
-  if (!commandExists('dockerd')) installDockerPackage();
+  if (!commandExists('dockerd')) installDebianPackages(['docker.io'], 'no Docker engine found');
   await startDockerDaemon();
-}
-
-function commandExists(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
-function installDockerPackage(): void {
-  log('installing Debian package docker.io (no Docker engine found)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'docker.io']]) {
-    const result = spawnSync('apt-get', args, { env, encoding: 'utf8' });
-    if (result.status !== 0) {
-      throw new HarnessError(`"apt-get ${args.join(' ')}" failed: ${lastLine(result.stderr)}; install docker.io by hand`);
-    }
-  }
 }
 
 async function startDockerDaemon(): Promise<void> {
@@ -82,8 +67,4 @@ async function startDockerDaemon(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new HarnessError(`dockerd did not answer within ${ENGINE_START_TIMEOUT_MS / 1000}s: see ${logFile}`);
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
 }

@@ -5,6 +5,7 @@
  */
 import { getContainerRuntimeClient } from 'testcontainers';
 import { log } from '../log';
+import { processAlive } from './process-alive';
 
 export const HARNESS_LABEL = 'io.temporal-tls-harness';
 export const OWNER_PID_LABEL = `${HARNESS_LABEL}.pid`;
@@ -13,15 +14,6 @@ export const RUN_LABEL = `${HARNESS_LABEL}.run`;
 /** Labels for a container this process starts. */
 export function ownLabels(runId: string): Record<string, string> {
   return { [HARNESS_LABEL]: 'true', [OWNER_PID_LABEL]: String(process.pid), [RUN_LABEL]: runId };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Remove harness containers left by processes that no longer run (a crash, a kill -9). */

@@ -14,13 +14,11 @@ export interface MaterializedEnvironment {
   nodeFlags: string[];
 }
 
-/** Where a cell's proxy values point: the harness's CONNECT proxy, when a scenario needs one. */
-export type ProxyResolver = () => Promise<string>;
-
 export async function materializeEnvironment(
   environment: CellEnvironment,
   pki: HarnessPkiFiles,
-  connectProxy: ProxyResolver,
+  /** `host:port` of the cell's CONNECT proxy, when the scenario names one. */
+  connectProxy: string | undefined,
 ): Promise<MaterializedEnvironment> {
   const variables: Record<string, string> = {};
   if (environment.systemStore) {
@@ -34,10 +32,13 @@ export async function materializeEnvironment(
   return { variables, nodeFlags: environment.nodeFlags ?? [] };
 }
 
-async function resolveValue(value: EnvValue, pki: HarnessPkiFiles, connectProxy: ProxyResolver): Promise<string> {
+async function resolveValue(value: EnvValue, pki: HarnessPkiFiles, connectProxy: string | undefined): Promise<string> {
   if (typeof value === 'string') return value;
   if ('certificate' in value) return pki.certPath(value.certificate);
-  if (value.proxy === 'connect-proxy') return `http://${await connectProxy()}`;
+  if (value.proxy === 'connect-proxy') {
+    if (!connectProxy) throw new Error('the environment names the CONNECT proxy, but none was started for the cell');
+    return `http://${connectProxy}`;
+  }
   return `http://127.0.0.1:${await unusedPort()}`;
 }
 

@@ -20,24 +20,38 @@ export interface PemInputs {
   key?: string;
 }
 
+/** Where the things a cell can dial are. */
+export interface Places {
+  /** `host:port` of the scenario's server. */
+  server: string;
+  /** `host:port` of its HTTP API. */
+  httpApi?: string;
+  /** `host:port` of a TLS-terminating proxy in front of the server, started on first use. */
+  tlsProxy(alpnH2: boolean): Promise<string>;
+  /** `host:port` of the cell's HTTP CONNECT proxy, when the scenario uses one. */
+  connectProxy?: string;
+}
+
 export async function connectionUnderTest(
   setup: ClientSetup,
-  serverAddress: string,
+  places: Places,
   pki: HarnessPkiFiles,
   verifyEncryptedAtRest = false,
   authorization?: EndpointAuthorization,
 ): Promise<{ target: ConnectionUnderTest; pem: PemInputs }> {
   const { tls, pem } = setup.tls ? await tlsOptions(setup.tls, pki) : { tls: setup.tls, pem: {} };
   const apiKey = (choice: ApiKeyChoice | undefined) => (choice ? apiKeyFor(choice, setup, authorization) : undefined);
+  if (setup.proxy && !places.connectProxy) throw new Error('the scenario names a CONNECT proxy, but none was started for the cell');
   return {
     target: {
-      address: await addressFor(setup.address ?? 'server', serverAddress),
+      address: await addressFor(setup.address ?? 'server', places),
       tls,
       apiKey: await apiKey(setup.apiKey),
       rotateApiKeyTo: await apiKey(setup.rotateApiKeyTo),
       namespace: setup.namespace,
       codecChoice: setup.codec,
       verifyEncryptedAtRest,
+      ...(setup.proxy ? { proxy: places.connectProxy } : {}),
     },
     pem,
   };
@@ -83,8 +97,9 @@ function readKey(choice: KeyChoice, pki: HarnessPkiFiles): Promise<string> | str
   }
 }
 
-async function addressFor(choice: AddressChoice, serverAddress: string): Promise<string> {
-  const port = serverAddress.slice(serverAddress.lastIndexOf(':') + 1);
+async function addressFor(choice: AddressChoice, places: Places): Promise<string> {
+  const portOf = (address: string) => address.slice(address.lastIndexOf(':') + 1);
+  const port = portOf(places.server);
   switch (choice) {
     case 'server':
       return `${engineHost()}:${port}`; // the remote engine's host when DOCKER_HOST names one
@@ -96,6 +111,14 @@ async function addressFor(choice: AddressChoice, serverAddress: string): Promise
       return `localhost:${await unusedPort()}`;
     case 'with-scheme':
       return `https://${engineHost()}:${port}`;
+    // The proxy listens on loopback IPv4; the harness's server certificate names 127.0.0.1 too.
+    case 'tls-proxy-no-alpn':
+      return places.tlsProxy(false);
+    case 'tls-proxy-h2':
+      return places.tlsProxy(true);
+    case 'http-api':
+      if (!places.httpApi) throw new Error("the server's HTTP API port is not published");
+      return `${engineHost()}:${portOf(places.httpApi)}`;
   }
 }
 

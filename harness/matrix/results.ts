@@ -27,6 +27,8 @@ export interface CellResult {
   cause: string | null;
   /** True when actual outcome and diagnosis are both as expected. */
   passed: boolean;
+  /** For cells with a CONNECT proxy in play: whether the connection went through it (from its log). */
+  route?: 'proxy' | 'direct';
   /** True when the client and the worker disagree on this scenario. */
   divergent: boolean;
   ms: number;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import type { ClassifyContext } from '../diagnosis/classify';
 import { diagnoseAttempt, type GatherEvidence } from '../diagnosis/diagnose';
-import { clientCertFacts, serverEvidence } from '../diagnosis/evidence';
+import { clientCertFacts, gatherEvidence } from '../diagnosis/evidence';
 import { TRUST_STORE_VARIABLES } from '../diagnosis/trust-stores';
 import { DiagnosisCode, DIAGNOSES, fixFor } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
@@ -19,11 +19,15 @@ import { registerNamespace } from '../server/namespaces';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
 import { materializeEnvironment, type MaterializedEnvironment } from './cell-environment';
+import { startConnectProxy, type ConnectProxy } from '../intermediaries/connect-proxy';
+import type { HostProcess } from '../intermediaries/host-process';
+import { startTlsProxy } from '../intermediaries/tls-proxy';
+import { clientProxy } from '../diagnosis/proxies';
 import { connectionUnderTest, PemInputs } from './materialize';
 import { apiKeyEvidence } from '../auth/evidence';
 import type { CellResult, ScenarioResult, Stack } from './results';
 import { STACKS } from './results';
-import type { ClientSetup, Expectation, Scenario } from './scenario';
+import type { ClientSetup, Expectation, Route, Scenario } from './scenario';
 
 export interface CellRunnerOptions {
   /**
@@ -36,7 +40,10 @@ export interface CellRunnerOptions {
 /** Everything a cell needs from the environment: servers, certificates, the workflow bundle. */
 export class CellRunner {
   private readonly counterparts = new Map<string, Counterparts>();
+  private readonly tlsProxies = new Map<string, Promise<HostProcess>>();
   private intermediates?: X509Certificate[];
+  /** Set by close(): cells still in flight (after Ctrl-C) must not start proxies nobody will stop. */
+  private closed = false;
 
   constructor(
     private readonly endpoints: Record<string, ServerEndpoint>,
@@ -50,36 +57,62 @@ export class CellRunner {
     if (!endpoint) throw new Error(`scenario ${scenario.name} needs server ${scenario.server}, which was not started`);
     const counterparts = this.counterpartsFor(endpoint);
     const setup = await this.withFreshNamespace(scenario, counterparts);
-    const started = Date.now();
-    const { target, pem } = await connectionUnderTest(
-      setup,
-      endpoint.address,
-      this.pki,
-      scenario.verify === 'payloads-encrypted-at-rest',
-      endpoint.authorization,
-    );
-    const environment = await this.environmentFor(setup);
-    const attempt = await this.attempt(stack, target, counterparts.harnessSide(), environment);
-    const ms = Date.now() - started;
-    const context: ClassifyContext = {
-      stack,
-      clientTls: setup.tls ? true : setup.tls === undefined && setup.apiKey !== undefined,
-      serverCa: setup.tls ? setup.tls.ca !== undefined : false,
-      pem,
-      clientCert: clientCertFacts(pem.cert, pem.key),
-      // After a rotation, the key in use is the new one, unless connecting (with the old) failed.
-      ...apiKeyEvidence(
-        attempt.stage === 'connect' ? target.apiKey : (target.rotateApiKeyTo ?? target.apiKey),
-        target.namespace ?? 'default',
-        setup.tls === undefined,
-      ),
-    };
-    const serverName = setup.tls ? setup.tls.serverName : undefined;
-    // A child's stores are the scenario's; an in-process cell's are the harness's own.
-    const variables = environment?.variables ?? pickTrustStores(process.env);
-    return judge(scenario, stack, attempt, context, ms, () =>
-      serverEvidence(target.address, serverName, this.knownIntermediates(), { stack, variables, nodeFlags: environment?.nodeFlags }),
-    );
+    // A CONNECT proxy of the cell's own, so that its log shows this cell's tunnels and no other's.
+    const connectProxy = usesConnectProxy(setup) ? await this.unlessClosed(startConnectProxy) : undefined;
+    try {
+      const started = Date.now();
+      const { target, pem } = await connectionUnderTest(
+        setup,
+        { server: endpoint.address, httpApi: endpoint.httpAddress, tlsProxy: (h2) => this.tlsProxy(endpoint, h2), connectProxy: connectProxy?.address },
+        this.pki,
+        scenario.verify === 'payloads-encrypted-at-rest',
+        endpoint.authorization,
+      );
+      const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, connectProxy?.address));
+      let attempt = await this.attempt(stack, target, counterparts.harnessSide(), environment);
+      const route = connectProxy && (await routeTaken(connectProxy));
+      if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);
+      const ms = Date.now() - started;
+      const context: ClassifyContext = {
+        stack,
+        clientTls: setup.tls ? true : setup.tls === undefined && setup.apiKey !== undefined,
+        serverCa: setup.tls ? setup.tls.ca !== undefined : false,
+        pem,
+        clientCert: clientCertFacts(pem.cert, pem.key),
+        proxy: stack === 'worker' ? target.proxy : clientProxy(environment?.variables ?? process.env),
+        // After a rotation, the key in use is the new one, unless connecting (with the old) failed.
+        ...apiKeyEvidence(
+          attempt.stage === 'connect' ? target.apiKey : (target.rotateApiKeyTo ?? target.apiKey),
+          target.namespace ?? 'default',
+          setup.tls === undefined,
+        ),
+      };
+      const serverName = setup.tls ? setup.tls.serverName : undefined;
+      // A child's stores are the scenario's; an in-process cell's are the harness's own.
+      const variables = environment?.variables ?? pickTrustStores(process.env);
+      const cell = await judge(scenario, stack, attempt, context, ms, () =>
+        gatherEvidence({ address: target.address, serverName, proxy: context.proxy }, this.knownIntermediates(), {
+          stack,
+          variables,
+          nodeFlags: environment?.nodeFlags,
+        }),
+      );
+      return route ? { ...cell, route } : cell;
+    } finally {
+      await connectProxy?.stop();
+    }
+  }
+
+  /** The TLS-terminating proxy in front of `endpoint`, with or without ALPN h2, started once per run. */
+  private tlsProxy(endpoint: ServerEndpoint, alpnH2: boolean): Promise<string> {
+    const key = `${endpoint.name}|${alpnH2}`;
+    let proxy = this.tlsProxies.get(key);
+    if (!proxy) {
+      const certificate = { cert: this.pki.certPath('server'), key: this.pki.keyPath('server') };
+      proxy = this.unlessClosed(() => startTlsProxy({ upstream: endpoint.address, certificate, alpnH2 }));
+      this.tlsProxies.set(key, proxy);
+    }
+    return proxy.then(({ address }) => address);
   }
 
   /** In this process, or in a child started with the scenario's environment (or the runner's Node and SDK). */
@@ -99,11 +132,6 @@ export class CellRunner {
     return stack === 'client' ? runClientCell(target, harness) : runWorkerCell(target, harness, this.workflowBundlePath);
   }
 
-  private async environmentFor(setup: ClientSetup): Promise<MaterializedEnvironment | undefined> {
-    if (!setup.environment) return undefined;
-    return materializeEnvironment(setup.environment, this.pki, () => Promise.reject(new Error('no CONNECT proxy yet')));
-  }
-
   /**
    * Start the harness's own workers and clients for the servers and namespaces `scenarios` use,
    * so that no cell's time includes them. Only `registered` namespaces: the others are those a
@@ -116,19 +144,34 @@ export class CellRunner {
         .filter((scenario) => this.endpoints[scenario.server] && registered.includes(namespaceOf(scenario)))
         .map((scenario) => `${scenario.server}|${namespaceOf(scenario)}|${scenario.client.codec !== undefined}`),
     );
-    await Promise.all(
-      [...wanted].map(async (key) => {
+    const behindTlsProxy = scenarios.filter(({ server, client }) => this.endpoints[server] && client.address?.startsWith('tls-proxy-'));
+    await Promise.all([
+      ...behindTlsProxy.map(({ server, client }) => this.tlsProxy(this.endpoints[server], client.address === 'tls-proxy-h2')),
+      ...[...wanted].map(async (key) => {
         const [server, namespace, encrypted] = key.split('|');
         const counterparts = this.counterpartsFor(this.endpoints[server]);
         await counterparts.taskQueueFor(namespace, encrypted === 'true').ready();
         await counterparts.client(namespace, false);
       }),
-    );
+    ]);
+  }
+
+  private async unlessClosed<T extends { stop(): Promise<void> }>(start: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('the matrix is stopping: no new proxy is started');
+    const started = await start();
+    if (!this.closed) return started;
+    await started.stop();
+    throw new Error('the matrix is stopping: no new proxy is started');
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.counterparts.values()].map((counterparts) => counterparts.close()));
+    this.closed = true;
+    await Promise.all([
+      ...[...this.counterparts.values()].map((counterparts) => counterparts.close()),
+      ...[...this.tlsProxies.values()].map((proxy) => proxy.then((started) => started.stop(), () => undefined)),
+    ]);
     this.counterparts.clear();
+    this.tlsProxies.clear();
   }
 
   /** CA certificates of the PKI that are not self-signed: the intermediates a server might omit. */
@@ -155,6 +198,22 @@ export class CellRunner {
     await registerNamespace(await counterparts.internalConnection(), namespace);
     return { ...scenario.client, namespace };
   }
+}
+
+function usesConnectProxy(setup: ClientSetup): boolean {
+  const values = Object.values(setup.environment?.variables ?? {});
+  return setup.proxy === 'connect-proxy' || values.some((value) => typeof value === 'object' && 'proxy' in value && value.proxy === 'connect-proxy');
+}
+
+async function routeTaken(proxy: ConnectProxy): Promise<Route> {
+  return (await proxy.tunnels()).length > 0 ? 'proxy' : 'direct';
+}
+
+/** A cell that worked, but not the way the scenario says it must, has failed its check. */
+function checkRoute(attempt: StackAttempt, expected: Route, actual: Route): StackAttempt {
+  if (attempt.error || expected === actual) return attempt;
+  const how = actual === 'proxy' ? "went through the CONNECT proxy (its log shows the tunnel)" : "did not go through the CONNECT proxy (its log shows no tunnel)";
+  return { error: new Error(`the connection ${how}, where the scenario expects ${expected === 'proxy' ? 'it to' : 'a direct connection'}`), stage: 'verify' };
 }
 
 function pickTrustStores(env: NodeJS.ProcessEnv): Record<string, string | undefined> {

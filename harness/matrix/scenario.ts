@@ -32,7 +32,16 @@ export type AddressChoice =
   /** A local port nothing listens on. */
   | 'nothing-listening'
   /** `https://localhost:<port>`, a URL where a host:port belongs. */
-  | 'with-scheme';
+  | 'with-scheme'
+  /** `localhost:<port>` of a TLS-terminating proxy in front of the (plaintext) server, without ALPN. */
+  | 'tls-proxy-no-alpn'
+  /** The same proxy negotiating ALPN h2. */
+  | 'tls-proxy-h2'
+  /** `localhost:<port>` of the server's HTTP API (7243 in the container), not its gRPC frontend. */
+  | 'http-api';
+
+/** How a connection reached the server: through the harness's CONNECT proxy, or not. */
+export type Route = 'proxy' | 'direct';
 
 /** Private keys beyond the credentials' own PKCS#8 ones. */
 export type KeyChoice = CredentialName | 'client-pkcs1' | 'client-encrypted' | 'empty';
@@ -115,6 +124,8 @@ export interface ClientSetup {
   namespace?: string;
   codec?: CodecChoice;
   environment?: CellEnvironment;
+  /** The application's own proxy option (worker: `proxy: http-connect`; client: `grpc.http_proxy`). */
+  proxy?: 'connect-proxy';
 }
 
 /** `ok`, or the diagnosis the failure must get. */
@@ -159,4 +170,6 @@ export interface Scenario<ServerName extends string = string> {
   divergence?: string;
   /** An extra check on a passing cell. */
   verify?: 'payloads-encrypted-at-rest';
+  /** Which way each stack must reach the server, proved from the CONNECT proxy's log. */
+  route?: { client: Route; worker: Route };
 }

@@ -7,6 +7,8 @@ import { stringify } from 'yaml';
 export type ServerMode = 'plain' | 'tls' | 'mtls';
 
 export const FRONTEND_GRPC_PORT = 7233;
+/** The frontend's HTTP API (grpc-gateway): what users dial by mistake for gRPC. */
+export const FRONTEND_HTTP_PORT = 7243;
 export const CONTAINER_CERT_DIR = '/etc/temporal/certs';
 export const CONTAINER_CONFIG_PATH = '/etc/temporal/config.yaml';
 export const CONTAINER_JWKS_PATH = '/etc/temporal/auth/jwks.json';
@@ -75,7 +77,7 @@ function services(withInternalFrontend: boolean) {
     rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...(httpPort ? { httpPort } : {}) },
   });
   return {
-    frontend: { rpc: { grpcPort: FRONTEND_GRPC_PORT, membershipPort: 6933, bindOnIP: '0.0.0.0', httpPort: 7243 } },
+    frontend: { rpc: { grpcPort: FRONTEND_GRPC_PORT, membershipPort: 6933, bindOnIP: '0.0.0.0', httpPort: FRONTEND_HTTP_PORT } },
     ...(withInternalFrontend ? { 'internal-frontend': internal(7236, 6936, 7246) } : {}),
     history: internal(7234, 6934),
     matching: internal(7235, 6935),
@@ -149,7 +151,7 @@ export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles, auth?
           initialFailoverVersion: 1,
           rpcName: 'frontend',
           rpcAddress: `127.0.0.1:${FRONTEND_GRPC_PORT}`,
-          httpAddress: '127.0.0.1:7243',
+          httpAddress: `127.0.0.1:${FRONTEND_HTTP_PORT}`,
         },
       },
     },

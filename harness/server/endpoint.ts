@@ -37,6 +37,8 @@ export interface ServerEndpoint {
   mode: ServerMode;
   /** `host:port` of the frontend as seen from this machine. */
   address: string;
+  /** `host:port` of the frontend's HTTP API, when published. */
+  httpAddress?: string;
   internal: InternalPki;
   authorization?: EndpointAuthorization;
 }

@@ -24,6 +24,7 @@ import {
   CONTAINER_CONFIG_PATH,
   CONTAINER_JWKS_PATH,
   FRONTEND_GRPC_PORT,
+  FRONTEND_HTTP_PORT,
   INTERNAL_SERVER_NAME,
   renderServerConfig,
   ServerKeyPair,
@@ -99,7 +100,10 @@ export class TemporalServerContainer extends GenericContainer {
   }
 
   override async start(): Promise<StartedTemporalServer> {
-    this.withExposedPorts(this.hostPort ? { container: FRONTEND_GRPC_PORT, host: this.hostPort } : FRONTEND_GRPC_PORT);
+    this.withExposedPorts(
+      this.hostPort ? { container: FRONTEND_GRPC_PORT, host: this.hostPort } : FRONTEND_GRPC_PORT,
+      FRONTEND_HTTP_PORT,
+    );
     this.prepareFiles();
     if (this.authorization) {
       const services = ALL_SERVICES_WITH_INTERNAL_FRONTEND.flatMap((service) => ['--service', service]);
@@ -191,6 +195,7 @@ export class StartedTemporalServer extends AbstractStartedContainer {
       name: this.name,
       mode: this.mode,
       address: `${this.getHost()}:${this.getMappedPort(FRONTEND_GRPC_PORT)}`,
+      httpAddress: `${this.getHost()}:${this.getMappedPort(FRONTEND_HTTP_PORT)}`,
       internal: this.internal,
       ...(this.authorization ? { authorization: this.authorization } : {}),
     };

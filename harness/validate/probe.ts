@@ -16,7 +16,8 @@ import { NativeConnection } from '@temporalio/worker';
 import type { ClassifyContext } from '../diagnosis/classify';
 import type { DiagnosisCode } from '../diagnosis/codes';
 import { diagnoseAttempt } from '../diagnosis/diagnose';
-import { clientCertFacts, serverEvidence } from '../diagnosis/evidence';
+import { clientCertFacts, gatherEvidence } from '../diagnosis/evidence';
+import { clientProxy } from '../diagnosis/proxies';
 import type { PemInputs as ClassifierPems } from '../matrix/materialize';
 import type { Outcome, Stack } from '../matrix/results';
 import { installQuietRuntime } from '../matrix/run-matrix';
@@ -63,6 +64,7 @@ async function probe(stack: Stack, target: ProbeTarget): Promise<ProbeResult> {
     stack,
     clientTls: target.tls !== false,
     serverCa: target.tls !== false && target.tls.serverRootCACertificate !== undefined,
+    proxy: stack === 'client' ? clientProxy(process.env) : undefined,
     pem: target.pem,
     clientCert: clientCertFacts(target.pem.cert),
     ...apiKeyEvidence(target.apiKey, target.namespace, target.tlsImpliedByApiKey === true),
@@ -70,7 +72,11 @@ async function probe(stack: Stack, target: ProbeTarget): Promise<ProbeResult> {
   const serverName = target.tls === false ? undefined : target.tls.serverNameOverride;
   // The probes run in this process, so the trust stores are those of the user's shell.
   const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, () =>
-    serverEvidence(target.address, serverName, target.knownIntermediates, { stack, variables: process.env, nodeFlags: process.execArgv }),
+    gatherEvidence({ address: target.address, serverName, proxy: context.proxy }, target.knownIntermediates, {
+      stack,
+      variables: process.env,
+      nodeFlags: process.execArgv,
+    }),
   );
   return { stack, actual: diagnosis ? 'fail' : 'ok', diagnosis, ms, error: [error, cause].filter(Boolean).join(' | ') || null };
 }
