@@ -4,7 +4,7 @@
  * through process.env; the live handles stay here for the teardown.
  */
 import { SCENARIOS, SERVERS } from '../../scenarios';
-import { serversFor, setUpMatrixEnvironment, type MatrixEnvironment } from '../matrix/environment';
+import { needsProxySoftware, serversFor, setUpMatrixEnvironment, type MatrixEnvironment } from '../matrix/environment';
 import { log } from '../log';
 import buildDist from './build-dist';
 
@@ -12,7 +12,10 @@ export const ENVIRONMENT_VARIABLE = 'TLS_HARNESS_E2E_ENVIRONMENT';
 
 export default async function globalSetup(): Promise<void> {
   buildDist();
-  const environment = await setUpMatrixEnvironment(serversFor(SCENARIOS, SERVERS), { certsRoot: 'certs' });
+  const environment = await setUpMatrixEnvironment(serversFor(SCENARIOS, SERVERS), {
+    certsRoot: 'certs',
+    proxySoftware: needsProxySoftware(SCENARIOS),
+  });
   (globalThis as { harnessEnvironment?: MatrixEnvironment }).harnessEnvironment = environment;
   process.env[ENVIRONMENT_VARIABLE] = JSON.stringify(environment.description);
   log(`set-up timings (ms): ${JSON.stringify(environment.timings)}`);

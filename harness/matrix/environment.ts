@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { provision } from '../env/provision';
+import { ensureProxySoftware } from '../intermediaries/software';
 import { log } from '../log';
 import { harnessPkiFiles, HarnessPkiFiles, writeHarnessPki } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
@@ -43,6 +44,13 @@ export interface EnvironmentOptions {
    * ({@link harnessCertificates}); `matrix --server-cert ...` puts the user's in their place.
    */
   certificates?: (pki: HarnessPkiFiles) => Promise<FleetCertificates>;
+  /** Install the intermediary scenarios' proxy software when missing (see {@link needsProxySoftware}). */
+  proxySoftware?: boolean;
+}
+
+/** Whether `scenarios` run real proxies (nginx, tinyproxy), which must be installed before any cell runs. */
+export function needsProxySoftware(scenarios: Scenario[]): boolean {
+  return scenarios.some((scenario) => scenario.family === 'intermediary');
 }
 
 export function harnessCertificates(pki: HarnessPkiFiles): FleetCertificates {
@@ -90,6 +98,7 @@ export async function setUpMatrixEnvironment(
         return files;
       }),
       timed('workflowBundleMs', ensureWorkflowBundle),
+      options.proxySoftware && timed('proxySoftwareMs', async () => ensureProxySoftware()),
     ]);
     Object.assign(timings, provisioned.timings);
     const certificates = await (options.certificates ?? (async (files) => harnessCertificates(files)))(pki);

@@ -11,7 +11,7 @@ import { TRUST_STORE_VARIABLES } from '../diagnosis/trust-stores';
 import { DiagnosisCode, DIAGNOSES, fixFor } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
 import type { ConnectionUnderTest, HarnessSide, StackAttempt } from '../stacks/cell';
-import { cellEnvironment, runCellInChild, type ChildCellOptions } from '../stacks/child/child-cell';
+import { cellEnvironment, childSlot, runCellInChild, type ChildCellOptions } from '../stacks/child/child-cell';
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts } from '../stacks/counterparts';
 import { runWorkerCell } from '../stacks/worker-stack';
@@ -59,6 +59,8 @@ export class CellRunner {
     const setup = await this.withFreshNamespace(scenario, counterparts);
     // A CONNECT proxy of the cell's own, so that its log shows this cell's tunnels and no other's.
     const connectProxy = usesConnectProxy(setup) ? await this.unlessClosed(startConnectProxy) : undefined;
+    // Waiting for a child slot is not the cell's time.
+    const releaseSlot = this.runsInChild(setup) ? await childSlot() : undefined;
     try {
       const started = Date.now();
       const { target, pem } = await connectionUnderTest(
@@ -99,8 +101,13 @@ export class CellRunner {
       );
       return route ? { ...cell, route } : cell;
     } finally {
+      releaseSlot?.();
       await connectProxy?.stop();
     }
+  }
+
+  private runsInChild(setup: ClientSetup): boolean {
+    return setup.environment !== undefined || this.options.child !== undefined;
   }
 
   /** The TLS-terminating proxy in front of `endpoint`, with or without ALPN h2, started once per run. */

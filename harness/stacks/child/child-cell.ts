@@ -9,6 +9,7 @@
  * sources (tsx, ts-jest), and the compiled JavaScript beside this file when it runs from a build.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { onCleanup } from '../../cleanup';
 import type { Stack } from '../../matrix/results';
@@ -32,6 +33,28 @@ const STDERR_KEPT = 4000;
 
 const ENTRY = path.join(__dirname, `cell-child${path.extname(__filename)}`);
 const LOADER = ENTRY.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
+
+/**
+ * Children in flight at once: each spends its first half second loading the SDK on a core, so
+ * more than one per core only makes every cell slower (and a busy machine time out).
+ */
+const CHILDREN_AT_ONCE = Math.max(2, os.availableParallelism());
+let inFlight = 0;
+const waiting: (() => void)[] = [];
+
+/** Wait for a child slot; the returned function gives it back. */
+export async function childSlot(): Promise<() => void> {
+  if (inFlight >= CHILDREN_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  else inFlight++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const next = waiting.shift();
+    if (next) next();
+    else inFlight--;
+  };
+}
 
 const running = new Set<ChildProcess>();
 let cleanupRegistered = false;
