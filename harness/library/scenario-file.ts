@@ -107,7 +107,9 @@ const CREDENTIALS = keysOf<CredentialName>({
   serverNotYetValid: 1, serverCnOnly: 1, serverV1: 1, serverSha1: 1, serverTlsSample: 1, client: 1, clientOtherCa: 1,
   clientExpired: 1, clientServerAuthOnly: 1, clientV1: 1,
 });
-const ADDRESSES = keysOf<AddressChoice>({ server: 1, 'server-ip': 1, 'no-port': 1, 'nothing-listening': 1, 'with-scheme': 1 });
+const ADDRESSES = keysOf<AddressChoice>({
+  server: 1, 'server-ip': 1, 'no-port': 1, 'nothing-listening': 1, 'with-scheme': 1, 'tls-proxy-no-alpn': 1, 'tls-proxy-h2': 1, 'http-api': 1,
+});
 const EXTRA_KEYS = keysOf<Exclude<KeyChoice, CredentialName>>({ 'client-pkcs1': 1, 'client-encrypted': 1, empty: 1 });
 const CODECS = keysOf<CodecChoice>({ shared: 1, missing: 1, 'wrong-key': 1 });
 const API_KEYS = keysOf<ApiKeyChoice>({
@@ -145,7 +147,9 @@ const clientSetup = shape<ClientSetup>({
       nodeFlags: optional(listOf(text)),
     }),
   ),
+  proxy: optional(oneOf(['connect-proxy'])),
 });
+const route = oneOf(['proxy', 'direct']);
 const scenarioShape = shape<Scenario>({
   name: text,
   family: oneOf(FAMILIES),
@@ -155,6 +159,7 @@ const scenarioShape = shape<Scenario>({
   expect: shape<Scenario['expect']>({ client: oneOf(EXPECTATIONS), worker: oneOf(EXPECTATIONS) }),
   divergence: optional(text),
   verify: optional(oneOf(['payloads-encrypted-at-rest'])),
+  route: optional(shape<NonNullable<Scenario['route']>>({ client: route, worker: route })),
 });
 
 /** `data` as scenarios, or a HarnessError of one line naming the scenario and the field that is wrong. */
