@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
-import { containersOf } from '../e2e/containers-of';
+import { libraryContainers } from '../e2e/containers-of';
 import { SERVERS_VARIABLE, temporalGlobalSetup, temporalGlobalTeardown, temporalServer, temporalServers } from './index';
 
 jest.setTimeout(120_000);
@@ -35,14 +35,14 @@ test('set-up, reader and teardown, with two servers', async () => {
   }
   expect(process.env[SERVERS_VARIABLE]).toBeUndefined();
   expect(existsSync(profile)).toBe(false);
-  expect(containersOf(process.pid)).toEqual([]);
+  expect(libraryContainers()).toEqual([]);
 });
 
 test('a server that cannot start: the others are stopped, and the error names it', async () => {
   const setUp = temporalGlobalSetup({ fine: { mode: 'plain' }, wrong: { mode: 'tls', namespaces: [''] } });
   await expect(setUp()).rejects.toThrow(/^Temporal server "wrong" did not start: the server refused namespace "": /);
   expect(process.env[SERVERS_VARIABLE]).toBeUndefined();
-  expect(containersOf(process.pid)).toEqual([]);
+  expect(libraryContainers()).toEqual([]);
 });
 
 test('without the set-up, the reader says what to add', () => {

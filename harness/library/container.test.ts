@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { containersOf } from '../e2e/containers-of';
+import { libraryContainers } from '../e2e/containers-of';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import { mintPki } from './pki';
 import * as activities from '../stacks/activities';
@@ -21,8 +21,8 @@ import { StartedTemporalTlsContainer, TemporalTlsContainer, TemporalTlsContainer
 jest.setTimeout(120_000);
 installQuietRuntime();
 
-/** Containers this test process owns (the harness labels each with its owner's pid). */
-const ownContainers = () => containersOf(process.pid);
+/** Containers this test process started through the library. */
+const ownContainers = libraryContainers;
 
 /** Runs the harness's workflow (which calls an activity) on a worker of `connection`, started through `client`. */
 async function runWorkflow(client: Client, connection: NativeConnection, namespace: string): Promise<string> {

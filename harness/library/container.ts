@@ -69,6 +69,9 @@ export class TemporalTlsContainerError extends HarnessError {
   override readonly name: string = 'TemporalTlsContainerError';
 }
 
+/** The start of the run label of every container this process starts through the library. */
+export const libraryRunPrefix = (pid = process.pid) => `library-${pid}-`;
+
 /** A one-line HarnessError (wrong input) becomes a TemporalTlsContainerError; anything else is rethrown as it is. */
 function asMisuse(error: unknown): never {
   throw error instanceof HarnessError && !(error instanceof TemporalTlsContainerError) ? new TemporalTlsContainerError(error.message) : error;
@@ -160,7 +163,7 @@ export class TemporalTlsContainer {
       this.certsDir ?? path.join(os.tmpdir(), `temporal-tls-${process.pid}-${randomUUID().slice(0, 8)}`),
       'withCertsDir()',
     ).catch(asMisuse);
-    const runId = `library-${process.pid}-${randomUUID()}`;
+    const runId = `${libraryRunPrefix()}${randomUUID()}`;
     let engineReady = false;
     try {
       const served = await startServedServer({
