@@ -3,13 +3,16 @@ import { auth } from './auth';
 import { baseline } from './baseline';
 import { clientCertificate } from './client-cert';
 import type { HarnessScenario } from './define';
+import { encoding } from './encoding';
 import { encryption } from './encryption';
 import { intermediary } from './intermediary';
+import { keyType } from './key-type';
 import { namespace } from './namespace';
 import { pem } from './pem';
 import { protocol } from './protocol';
 import { trustStore } from './trust-store';
 import { serverCertificate } from './server-cert';
+import { serverConfig } from './server-config';
 
 export { SERVERS, type ServerName } from './servers';
 export type { HarnessScenario } from './define';
@@ -25,4 +28,7 @@ export const SCENARIOS: HarnessScenario[] = [
   ...trustStore,
   ...auth,
   ...intermediary,
+  ...keyType,
+  ...encoding,
+  ...serverConfig,
 ];

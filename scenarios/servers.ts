@@ -40,6 +40,26 @@ export const SERVERS = {
     authorization: { audience: 'temporal-tls-harness' },
     about: 'TLS with authorization that requires the audience "temporal-tls-harness".',
   },
+  'tls-p256': { mode: 'tls', certificate: 'serverP256', about: 'Presents an ECDSA P-256 certificate (issued by the RSA root).' },
+  'tls-p384': { mode: 'tls', certificate: 'serverP384', about: 'Presents an ECDSA P-384 certificate.' },
+  'tls-p521': { mode: 'tls', certificate: 'serverP521', about: 'Presents an ECDSA P-521 certificate.' },
+  'tls-ed25519': { mode: 'tls', certificate: 'serverEd25519', about: 'Presents an Ed25519 certificate.' },
+  'tls-rsa1024': { mode: 'tls', certificate: 'serverRsa1024', about: 'Presents an RSA-1024 certificate.' },
+  'tls-rsa4096': { mode: 'tls', certificate: 'serverRsa4096', about: 'Presents an RSA-4096 certificate.' },
+  'tls-ca-as-leaf': { mode: 'tls', certificate: 'serverCaAsLeaf', about: 'Presents a self-signed CA:TRUE certificate, as `openssl req -x509` makes one.' },
+  'tls-client-auth-eku': { mode: 'tls', certificate: 'serverClientAuthOnly', about: 'Presents a certificate whose extendedKeyUsage is clientAuth only.' },
+  'tls-name-constrained': {
+    mode: 'tls',
+    certificate: 'serverNameConstrained',
+    sendChain: true,
+    about: 'Presents a localhost certificate from an intermediate whose nameConstraints permit only corp.example.',
+  },
+  'mtls-not-enforced': {
+    mode: 'mtls',
+    certificate: 'server',
+    requireClientAuth: false,
+    about: 'clientCaFiles set but requireClientAuth false: the server never asks for a client certificate.',
+  },
 } as const satisfies Record<string, ServerSpec>;
 
 export type ServerName = keyof typeof SERVERS;

@@ -2,6 +2,7 @@
  * The classifier against error texts measured from the real server and SDK 1.24 (see the
  * matrix's JSON output): each row is what a stack said and what the harness must call it.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { ClassifyContext, classify, errorText } from './classify';
 import type { DiagnosisCode } from './codes';
 
@@ -67,7 +68,34 @@ const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['CA in a store the client reads, another CA passed', { ...client, serverCa: true, issuerStores: [{ variable: 'NODE_EXTRA_CA_CERTS', read: true }] }, probe('Error: unable to verify the first certificate'), 'CUSTOM_CA_REPLACES_SYSTEM_ROOTS'],
   ['CA in no store, another CA passed', { ...client, serverCa: true, issuerStores: [] }, probe('Error: unable to verify the first certificate'), 'SERVER_CA_UNTRUSTED'],
   ['something new', client, 'Error: the moon is in the wrong phase', 'UNCLASSIFIED'],
+  // Key algorithms and sizes: rustls's words need the key the server sends or the client holds.
+  ['P-521 server certificate (worker)', { ...worker, serverKeyRefusal: 'KEY_ALGORITHM_UNSUPPORTED' }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: AlertReceived(HandshakeFailure) }))', 'KEY_ALGORITHM_UNSUPPORTED'],
+  ['RSA-1024 server certificate (worker)', { ...worker, serverKeyRefusal: 'KEY_TOO_SMALL' }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(BadSignature) }))', 'KEY_TOO_SMALL'],
+  ['RSA-1024 server certificate (client on Node 24, OpenSSL 3.5)', client, probe('Error: EE certificate key too weak'), 'KEY_TOO_SMALL'],
+  ['P-521 client key (worker)', { ...worker, pem: { cert: 'c', key: pemKey('ec', { namedCurve: 'P-521' }) } }, 'TransportError: tonic::transport::Error(Transport, General("failed to parse private key as RSA, ECDSA, or EdDSA"))', 'KEY_ALGORITHM_UNSUPPORTED'],
+  ['RSA-1024 client key (worker)', { ...worker, pem: { cert: 'c', key: pemKey('rsa', { modulusLength: 1024 }) } }, 'TransportError: tonic::transport::Error(Transport, General("failed to parse private key as RSA, ECDSA, or EdDSA"))', 'KEY_TOO_SMALL'],
+  // Encodings: the stacks say "no start line" or "no certificates"; the bytes say which form.
+  ['DER certificate (client)', { ...client, encoding: { cert: 'der-certificate', key: 'pem' } }, 'Error: error:0480006C:PEM routines::no start line', 'CERT_DER_NOT_PEM'],
+  ['DER certificate (worker)', { ...worker, encoding: { cert: 'der-certificate', key: 'pem' } }, 'TransportError: tonic::transport::Error(Transport, NoCertificatesPresented)', 'CERT_DER_NOT_PEM'],
+  ['DER key (client)', { ...client, encoding: { cert: 'pem', key: 'der-key' } }, 'Error: error:1E08010C:DECODER routines::unsupported', 'KEY_DER_NOT_PEM'],
+  ['DER key (worker)', { ...worker, encoding: { cert: 'pem', key: 'der-key' } }, 'TransportError: tonic::transport::Error(Transport, PrivateKeyParseError)', 'KEY_DER_NOT_PEM'],
+  ['double-encoded certificate (worker)', { ...worker, encoding: { cert: 'double-base64', key: 'pem' } }, 'TransportError: tonic::transport::Error(Transport, NoCertificatesPresented)', 'PEM_DOUBLE_ENCODED'],
+  ['double-encoded key (client)', { ...client, encoding: { cert: 'pem', key: 'double-base64' } }, 'Error: error:1E08010C:DECODER routines::unsupported', 'PEM_DOUBLE_ENCODED'],
+  ['PKCS#12 as certificate (client)', { ...client, encoding: { cert: 'pkcs12', key: 'pem' } }, 'Error: error:0480006C:PEM routines::no start line', 'PKCS12_NOT_PEM'],
+  // Server-side mistakes.
+  ['CA as end entity (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(Other(OtherError(CaUsedAsEndEntity))) }))', 'CA_USED_AS_END_ENTITY'],
+  ['clientAuth-only server certificate (client)', client, probe('Error: unsuitable certificate purpose'), 'SERVER_CERT_WRONG_USAGE'],
+  ['clientAuth-only server certificate (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(InvalidPurposeContext { required: ServerAuth, presented: [ClientAuth] }) }))', 'SERVER_CERT_WRONG_USAGE'],
+  ['name constraints (client)', client, probe('Error: permitted subtree violation'), 'NAME_CONSTRAINTS_VIOLATED'],
+  ['name constraints (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(Other(OtherError(NameConstraintViolation))) }))', 'NAME_CONSTRAINTS_VIOLATED'],
+  ['mTLS not enforced', client, 'ClientAuthNotEnforcedError: the server let a client in with no client certificate, which an mTLS server must refuse', 'MTLS_NOT_ENFORCED'],
 ];
+
+function pemKey(type: 'ec' | 'rsa', options: { namedCurve?: string; modulusLength?: number }): string {
+  const { privateKey } = generateKeyPairSync(type as 'ec', { ...options, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } } as never);
+  return privateKey as unknown as string;
+}
+
 
 /** API keys: every refusal is the same "Request unauthorized.", so the token the cell was given decides. */
 const now = Math.floor(Date.now() / 1000);

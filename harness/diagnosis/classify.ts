@@ -7,7 +7,8 @@
  */
 import type { Stack } from '../matrix/results';
 import type { DiagnosisCode } from './codes';
-import type { ClientCertFacts } from './evidence';
+import type { KeyRefusal } from '../pki/key-support';
+import { clientKeyRefusal, keyFitsLaterCertificate, type ClientCertFacts, type InputEncodings } from './evidence';
 import type { IssuerStore } from './trust-stores';
 import { type ApiKeyFacts, namesNamespace, timeProblem } from '../auth/tokens';
 
@@ -39,6 +40,10 @@ export interface ClassifyContext {
   apiKey?: { facts: ApiKeyFacts | null; namespace: string };
   /** TLS is on only because apiKey is set and tls was left unset: the TS SDK's default. */
   tlsImpliedByApiKey?: boolean;
+  /** Which form the client certificate and key were given in. */
+  encoding?: InputEncodings;
+  /** Why the worker (rustls) refuses the key of the certificate the server sends, if it does. */
+  serverKeyRefusal?: KeyRefusal;
 }
 
 interface Rule {
@@ -50,6 +55,9 @@ interface Rule {
 
 const KEY_UNPARSED = /DECODER routines::unsupported|PrivateKeyParseError|failed to parse private key|bad decrypt|no start line/i;
 const CERT_UNPARSED = /no start line|NoCertificatesPresented|CertificateParseError|PrivateKeyParseError/i;
+const KEY_MISMATCH = /key values mismatch|KeyMismatch|InconsistentKeys/i;
+/** rustls (worker) given a key it cannot sign with. */
+const RUSTLS_KEY_UNUSABLE = /failed to parse private key as RSA, ECDSA, or EdDSA/;
 /**
  * A server that drops the connection right after the handshake, with no alert the client could
  * read: the worker stack races the server's alert against its close and words the loss variously.
@@ -75,6 +83,15 @@ export const RULES: readonly Rule[] = [
   // Configuration errors, raised before any I/O. The stacks' words are vague ("unsupported",
   // "PrivateKeyParseError"), so the PEM that was given tells which mistake it is.
   { code: 'INVALID_ADDRESS', pattern: /Invalid address for Temporal gRPC endpoint|invalid target URL/i },
+  // Not PEM at all: the form the bytes are in names the conversion.
+  { code: 'PKCS12_NOT_PEM', pattern: CERT_UNPARSED, when: (c) => c.encoding?.cert === 'pkcs12' },
+  { code: 'CERT_DER_NOT_PEM', pattern: CERT_UNPARSED, when: (c) => c.encoding?.cert === 'der-certificate' },
+  { code: 'PEM_DOUBLE_ENCODED', pattern: CERT_UNPARSED, when: (c) => c.encoding?.cert === 'double-base64' },
+  { code: 'KEY_DER_NOT_PEM', pattern: KEY_UNPARSED, when: (c) => c.encoding?.key === 'der-key' },
+  { code: 'PEM_DOUBLE_ENCODED', pattern: KEY_UNPARSED, when: (c) => c.encoding?.key === 'double-base64' },
+  // A key rustls cannot sign with: it says only that it cannot parse it.
+  { code: 'KEY_ALGORITHM_UNSUPPORTED', pattern: RUSTLS_KEY_UNUSABLE, when: (c) => clientKeyRefusal(c.pem?.key) === 'KEY_ALGORITHM_UNSUPPORTED' },
+  { code: 'KEY_TOO_SMALL', pattern: RUSTLS_KEY_UNUSABLE, when: (c) => clientKeyRefusal(c.pem?.key) === 'KEY_TOO_SMALL' },
   {
     code: 'CERT_KEY_SWAPPED',
     pattern: CERT_UNPARSED,
@@ -84,14 +101,23 @@ export const RULES: readonly Rule[] = [
   { code: 'KEY_MISSING', pattern: /Private key must be given|Missing property 'clientPrivateKey'/i },
   { code: 'KEY_ENCRYPTED', pattern: KEY_UNPARSED, when: (c) => /ENCRYPTED PRIVATE KEY|Proc-Type: 4,ENCRYPTED/.test(keyText(c)) },
   { code: 'KEY_ENCRYPTED', pattern: /bad decrypt|bad password read/i },
-  { code: 'KEY_CERT_MISMATCH', pattern: /key values mismatch|KeyMismatch|InconsistentKeys/i },
+  { code: 'CHAIN_ORDER_WRONG', pattern: KEY_MISMATCH, when: (c) => keyFitsLaterCertificate(c.pem?.cert, c.pem?.key) },
+  { code: 'KEY_CERT_MISMATCH', pattern: KEY_MISMATCH },
   { code: 'CERT_MALFORMED', pattern: /Certificate chain must be given|Missing property 'clientCert'/i },
   { code: 'CERT_V1_UNSUPPORTED', pattern: /UnsupportedCertVersion/ },
   { code: 'CERT_MALFORMED', pattern: /no start line|NoCertificatesPresented|CertificateParseError|bad base64 decode/i },
   { code: 'KEY_MALFORMED', pattern: KEY_UNPARSED },
   { code: 'SERVER_NAME_INVALID', pattern: /InvalidDnsNameError|invalid uri character|Host: \S+:\d+\. is not in the cert/i },
 
-  // The server's certificate, as the client checks it.
+  // The server's certificate, as the client checks it. OpenSSL 3.5 (Node 24) refuses RSA-1024
+  // itself ("EE certificate key too weak"); rustls words a key it cannot verify as a bad
+  // signature or, for a curve it lacks, a failed handshake, so the key the server sends decides.
+  { code: 'KEY_TOO_SMALL', pattern: /EE certificate key too weak|ee key too small|CA certificate key too weak/i },
+  { code: 'KEY_TOO_SMALL', pattern: /InvalidCertificate\(BadSignature\)/, when: (c) => c.serverKeyRefusal === 'KEY_TOO_SMALL' },
+  { code: 'KEY_ALGORITHM_UNSUPPORTED', pattern: /AlertReceived\(HandshakeFailure\)|BadSignature|UnsupportedSignatureAlgorithm/, when: (c) => c.serverKeyRefusal === 'KEY_ALGORITHM_UNSUPPORTED' },
+  { code: 'CA_USED_AS_END_ENTITY', pattern: /CaUsedAsEndEntity|invalid CA certificate used as end entity/i },
+  { code: 'SERVER_CERT_WRONG_USAGE', pattern: /InvalidPurpose|unsuitable certificate purpose|unsupported certificate purpose/i },
+  { code: 'NAME_CONSTRAINTS_VIOLATED', pattern: /NameConstraintViolation|permitted subtree violation|excluded subtree violation/i },
   { code: 'SERVER_CERT_EXPIRED', pattern: /certificate has expired|ExpiredContext|InvalidCertificate\(Expired\)/ },
   { code: 'SERVER_CERT_NOT_YET_VALID', pattern: /certificate is not yet valid|NotValidYet/ },
   { code: 'WEAK_SIGNATURE', pattern: /digest algorithm too weak|md too weak|UnsupportedSignatureAlgorithm/i },
@@ -154,6 +180,7 @@ export const RULES: readonly Rule[] = [
   { code: 'ROLE_INSUFFICIENT', pattern: UNAUTHORIZED, when: (c) => !!c.apiKey?.facts },
 
   // After connecting.
+  { code: 'MTLS_NOT_ENFORCED', pattern: /ClientAuthNotEnforcedError/ },
   { code: 'NAMESPACE_NOT_FOUND', pattern: /Namespace not found|Namespace \S+ is not found|NamespaceNotFound/i },
   { code: 'PAYLOAD_UNDECODABLE', pattern: /Unknown encoding|cannot decrypt payload/i },
   { code: 'TIMEOUT', pattern: /did not settle within|Failed to connect before the deadline|DEADLINE_EXCEEDED/i },

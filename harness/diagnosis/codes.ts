@@ -85,6 +85,42 @@ export const DIAGNOSES = {
     explanation: 'A certificate PEM cannot be parsed.',
     fix: 'Restore the PEM exactly: real line breaks, no indentation or quotes, markers on their own lines.',
   },
+  KEY_ALGORITHM_UNSUPPORTED: {
+    explanation: 'A key algorithm in play is one the TLS stack cannot use: rustls (the worker, with ring) has no ECDSA P-521, for a server certificate or a client key.',
+    fix: 'Reissue with ECDSA P-256 (or P-384, RSA-2048+, Ed25519): openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem -out req.csr, then sign req.csr with the CA.',
+  },
+  CERT_DER_NOT_PEM: {
+    explanation: 'The certificate is DER (binary), not PEM; both stacks read only PEM.',
+    fix: 'Convert it: openssl x509 -inform der -in cert.der -out cert.pem',
+  },
+  KEY_DER_NOT_PEM: {
+    explanation: 'The private key is DER (binary), not PEM; both stacks read only PEM.',
+    fix: 'Convert it: openssl pkey -inform der -in key.der -out key.pem',
+  },
+  PEM_DOUBLE_ENCODED: {
+    explanation: 'The PEM was base64-encoded once more (as secret stores and Kubernetes secrets hold it) and never decoded.',
+    fix: 'Decode it once: base64 -d file.b64 > file.pem (or openssl base64 -d -A -in file.b64 -out file.pem).',
+  },
+  PKCS12_NOT_PEM: {
+    explanation: 'A PKCS#12 bundle (.pfx/.p12) was given where a PEM certificate or key belongs.',
+    fix: 'Extract PEM from it: openssl pkcs12 -in bundle.pfx -clcerts -nokeys -out cert.pem and openssl pkcs12 -in bundle.pfx -nocerts -nodes -out key.pem (-passin pass: for no password).',
+  },
+  CHAIN_ORDER_WRONG: {
+    explanation: 'The certificate file starts with the intermediate; the leaf, whose key is given, must come first.',
+    fix: 'Write the leaf first, then its intermediate(s): cat leaf.pem intermediate.pem > chain.pem',
+  },
+  CA_USED_AS_END_ENTITY: {
+    explanation: 'The server certificate is a CA (basicConstraints CA:TRUE), as `openssl req -x509` makes it; rustls (the worker) refuses a CA as the end entity.',
+    fix: 'Make a CA and issue the server a leaf with CA:FALSE: openssl req -x509 ... -keyout ca.key -out ca.pem, then openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -extfile <(printf "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost") -out server.pem',
+  },
+  NAME_CONSTRAINTS_VIOLATED: {
+    explanation: "A CA in the server's chain has name constraints that do not permit the name in the server certificate.",
+    fix: "Issue the server certificate from a CA whose nameConstraints permit its names (or dial a name inside the CA's permitted subtree).",
+  },
+  MTLS_NOT_ENFORCED: {
+    explanation: 'The server has client CAs configured but does not require client certificates (requireClientAuth: false), so any client gets in: none, expired or foreign.',
+    fix: 'Set requireClientAuth: true beside clientCaFiles in the server TLS config (global.tls.frontend.server), and restart it.',
+  },
   TLS_TO_PLAINTEXT_SERVER: {
     explanation: 'The client speaks TLS, but the server listens in plaintext.',
     fix: 'Drop the tls option for this server, or enable TLS on the server frontend.',
@@ -200,8 +236,8 @@ export const DIAGNOSES = {
     fix: "Give the CA that issued the server's certificate, not a leaf certificate.",
   },
   KEY_TOO_SMALL: {
-    explanation: 'An RSA key is shorter than 2048 bits; rustls (the worker) refuses such keys in a server chain.',
-    fix: 'Reissue the certificate with an RSA key of at least 2048 bits (or an EC P-256 key).',
+    explanation: 'An RSA key is shorter than 2048 bits; rustls (the worker) refuses such keys, in a server chain and as its own client key (OpenSSL 3.5 as in Node 24 refuses them too: "EE certificate key too weak").',
+    fix: 'Reissue the certificate with an RSA key of at least 2048 bits: openssl req -new -newkey rsa:2048 -nodes -keyout key.pem -out req.csr, then sign req.csr with the CA.',
   },
   CLIENT_CERT_ISSUER_UNKNOWN: {
     explanation: 'The client certificate does not chain to any CA in the files given, so it cannot be checked offline.',

@@ -26,6 +26,8 @@ const NEEDS_EVIDENCE: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>([
   'CONNECTION_REFUSED',
   'PLAINTEXT_TO_TLS_SERVER',
   'TIMEOUT',
+  // rustls's words for a server key it cannot use (a failed handshake, a bad signature) are otherwise unknown.
+  'UNCLASSIFIED',
 ]);
 
 export async function diagnoseAttempt(attempt: StackAttempt, context: ClassifyContext, evidence: GatherEvidence): Promise<DiagnosedAttempt> {

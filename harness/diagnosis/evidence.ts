@@ -2,10 +2,12 @@
  * Evidence beyond the error text, for causes the stacks word the same way: what the client was
  * given (its PEMs, its certificate's validity and usage) and what the server actually sends.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Stack } from '../matrix/results';
+import { detectEncoding, type InputEncoding } from '../pki/encodings';
+import { workerRefusal, type KeyRefusal } from '../pki/key-support';
 import { storesHoldingIssuer, type IssuerStore } from './trust-stores';
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
@@ -44,6 +46,16 @@ function keyMatches(cert: X509Certificate, key: string | undefined): boolean | u
   }
 }
 
+/** Which form the client certificate and key were given in (PEM, DER, PKCS#12, base64 of PEM). */
+export interface InputEncodings {
+  cert?: InputEncoding;
+  key?: InputEncoding;
+}
+
+export function inputEncodings(pair: { crt: Uint8Array; key: Uint8Array } | undefined): InputEncodings {
+  return pair ? { cert: detectEncoding(Buffer.from(pair.crt)), key: detectEncoding(Buffer.from(pair.key)) } : {};
+}
+
 /** Evidence beyond the error text that takes a look at the server and the proxy: see {@link gatherEvidence}. */
 export interface Evidence {
   incompleteChain: boolean;
@@ -52,6 +64,8 @@ export interface Evidence {
   httpEndpoint: boolean;
   /** Whether the proxy the stack goes through accepts connections; undefined when there is none. */
   proxyAnswers?: boolean;
+  /** Why the worker (rustls) refuses the key of the certificate the server sends, if it does. */
+  serverKeyRefusal?: KeyRefusal;
 }
 
 export interface EvidenceTarget {
@@ -67,7 +81,8 @@ export interface EvidenceTarget {
  * certificates that are not self-signed, and no certificate sent is that issuer; neither stack
  * can tell this from a wrong CA, both just find no path), and which trust stores of the
  * environment (`variables`) hold its issuer. Then whether the address is an HTTP endpoint, and
- * whether the proxy answers.
+ * whether the proxy answers. rustls words a server key it cannot verify as a handshake failure
+ * or a bad signature, so the key the leaf carries is named too.
  */
 export async function gatherEvidence(
   target: EvidenceTarget,
@@ -81,6 +96,7 @@ export async function gatherEvidence(
   ]);
   return {
     incompleteChain: incompleteChain(sent, knownIntermediates),
+    ...(sent[0] ? { serverKeyRefusal: workerRefusal(sent[0].publicKey) } : {}),
     issuerStores: storesHoldingIssuer(sent, environment.variables, environment.stack, environment.nodeFlags),
     httpEndpoint,
     ...(proxyAnswers === undefined ? {} : { proxyAnswers }),
@@ -143,6 +159,35 @@ function incompleteChain(sent: X509Certificate[], knownIntermediates: X509Certif
   if (!leaf) return false;
   const issuer = knownIntermediates.find((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
   return issuer !== undefined && !rest.some((cert) => cert.fingerprint256 === issuer.fingerprint256);
+}
+
+/** Why the worker refuses the client key given, when it parses and rustls cannot use it. */
+export function clientKeyRefusal(keyPem: string | undefined): KeyRefusal | undefined {
+  try {
+    return keyPem ? workerRefusal(createPublicKey(keyPem)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** The key belongs to a certificate after the first of the file: the chain is in the wrong order. */
+export function keyFitsLaterCertificate(certText: string | undefined, keyPem: string | undefined): boolean {
+  if (!certText || !keyPem) return false;
+  try {
+    const key = createPrivateKey(keyPem);
+    const [, ...later] = certText.match(CERTIFICATE_BLOCK) ?? [];
+    return later.some((block) => {
+      try {
+        return new X509Certificate(block).checkPrivateKey(key);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }
 
 /** The certificates a TLS server sends, in order, read without verifying them. */

@@ -4,7 +4,7 @@
  * through process.env; the live handles stay here for the teardown.
  */
 import { SCENARIOS, SERVERS } from '../../scenarios';
-import { needsProxySoftware, serversFor, setUpMatrixEnvironment, type MatrixEnvironment } from '../matrix/environment';
+import { credentialsNeeded, needsProxySoftware, serversFor, setUpMatrixEnvironment, type MatrixEnvironment } from '../matrix/environment';
 import { log } from '../log';
 import buildDist from './build-dist';
 
@@ -15,6 +15,7 @@ export default async function globalSetup(): Promise<void> {
   const environment = await setUpMatrixEnvironment(serversFor(SCENARIOS, SERVERS), {
     certsRoot: 'certs',
     proxySoftware: needsProxySoftware(SCENARIOS),
+    onDemand: credentialsNeeded(SCENARIOS, SERVERS),
   });
   (globalThis as { harnessEnvironment?: MatrixEnvironment }).harnessEnvironment = environment;
   process.env[ENVIRONMENT_VARIABLE] = JSON.stringify(environment.description);

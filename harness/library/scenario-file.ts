@@ -25,6 +25,7 @@ import type {
 } from '../matrix/scenario';
 import { FAMILIES } from '../matrix/scenario';
 import type { CredentialName } from '../pki/harness-pki';
+import type { ClientEncoding } from '../pki/encodings';
 import { MANGLINGS } from '../pki/pem-damage';
 
 /** Thrown by a check: the field's path and what is wrong with it. */
@@ -105,12 +106,18 @@ const recordOf =
 const CREDENTIALS = keysOf<CredentialName>({
   ca: 1, otherCa: 1, intermediateCa: 1, server: 1, systemWorker: 1, serverViaIntermediate: 1, serverExpired: 1,
   serverNotYetValid: 1, serverCnOnly: 1, serverV1: 1, serverSha1: 1, serverTlsSample: 1, client: 1, clientOtherCa: 1,
-  clientExpired: 1, clientServerAuthOnly: 1, clientV1: 1,
+  clientExpired: 1, clientServerAuthOnly: 1, clientV1: 1, serverP256: 1, serverP384: 1, serverP521: 1, serverEd25519: 1,
+  serverRsa1024: 1, serverRsa4096: 1, clientP256: 1, clientP384: 1, clientP521: 1, clientEd25519: 1, clientRsa1024: 1,
+  serverCaAsLeaf: 1, serverClientAuthOnly: 1, nameConstrainedCa: 1, serverNameConstrained: 1, clientViaIntermediate: 1,
+});
+const ENCODINGS = keysOf<ClientEncoding>({
+  'cert-der': 1, 'key-der': 1, 'cert-double-base64': 1, 'key-double-base64': 1, 'pkcs12-as-cert': 1, 'chain-leaf-first': 1,
+  'chain-intermediate-first': 1, 'key-and-cert-in-one-file': 1,
 });
 const ADDRESSES = keysOf<AddressChoice>({
   server: 1, 'server-ip': 1, 'no-port': 1, 'nothing-listening': 1, 'with-scheme': 1, 'tls-proxy-no-alpn': 1, 'tls-proxy-h2': 1, 'http-api': 1,
 });
-const EXTRA_KEYS = keysOf<Exclude<KeyChoice, CredentialName>>({ 'client-pkcs1': 1, 'client-encrypted': 1, empty: 1 });
+const EXTRA_KEYS = keysOf<Exclude<KeyChoice, CredentialName>>({ 'client-pkcs1': 1, 'client-encrypted': 1, 'client-p256-sec1': 1, empty: 1 });
 const CODECS = keysOf<CodecChoice>({ shared: 1, missing: 1, 'wrong-key': 1 });
 const API_KEYS = keysOf<ApiKeyChoice>({
   write: 1, read: 1, 'worker-role': 1, 'es256-write': 1, 'other-namespace': 1, expired: 1, 'not-yet-valid': 1,
@@ -125,6 +132,7 @@ const tlsSetup = shape<TlsSetup>({
   serverName: optional(text),
   swapCertAndKey: optional(flag),
   mangle: optional(shape<NonNullable<TlsSetup['mangle']>>({ part: oneOf(['key', 'cert']), how: oneOf(Object.keys(MANGLINGS)) })),
+  encoding: optional(oneOf(ENCODINGS)),
 });
 const envValue = either(
   (value, field) => {
@@ -158,7 +166,7 @@ const scenarioShape = shape<Scenario>({
   client: clientSetup,
   expect: shape<Scenario['expect']>({ client: oneOf(EXPECTATIONS), worker: oneOf(EXPECTATIONS) }),
   divergence: optional(text),
-  verify: optional(oneOf(['payloads-encrypted-at-rest'])),
+  verify: optional(oneOf(['payloads-encrypted-at-rest', 'client-auth-refused'])),
   route: optional(shape<NonNullable<Scenario['route']>>({ client: route, worker: route })),
 });
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { provision } from '../env/provision';
 import { ensureProxySoftware } from '../intermediaries/software';
 import { log } from '../log';
-import { harnessPkiFiles, HarnessPkiFiles, writeHarnessPki } from '../pki/harness-pki';
+import { harnessPkiFiles, HarnessPkiFiles, onDemandAmong, writeHarnessPki, type OnDemandName } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
 import { Fleet, FleetCertificates, startFleet } from '../server/fleet';
 import { ensureWorkflowBundle } from '../stacks/bundle';
@@ -46,11 +46,23 @@ export interface EnvironmentOptions {
   certificates?: (pki: HarnessPkiFiles) => Promise<FleetCertificates>;
   /** Install the intermediary scenarios' proxy software when missing (see {@link needsProxySoftware}). */
   proxySoftware?: boolean;
+  /** Credentials beyond the base set that the selected scenarios need ({@link credentialsNeeded}). */
+  onDemand?: OnDemandName[];
 }
 
 /** Whether `scenarios` run real proxies (nginx, tinyproxy), which must be installed before any cell runs. */
 export function needsProxySoftware(scenarios: Scenario[]): boolean {
   return scenarios.some((scenario) => scenario.family === 'intermediary');
+}
+
+/** The on-demand credentials `scenarios` and their servers name, so only those are minted. */
+export function credentialsNeeded(scenarios: Scenario[], servers: Record<string, ServerSpec>): OnDemandName[] {
+  return onDemandAmong(
+    scenarios.flatMap((scenario) => {
+      const tls = scenario.client.tls;
+      return [servers[scenario.server]?.certificate, ...(tls ? [tls.ca, tls.cert, tls.key] : [])];
+    }),
+  );
 }
 
 export function harnessCertificates(pki: HarnessPkiFiles): FleetCertificates {
@@ -62,7 +74,7 @@ export function harnessCertificates(pki: HarnessPkiFiles): FleetCertificates {
     },
     frontend: (spec: ServerSpec) => {
       const name = spec.certificate ?? 'server';
-      return { cert: spec.sendChain ? pki.chainPath : pki.certPath(name), key: pki.keyPath(name) };
+      return { cert: spec.sendChain ? pki.chainPathOf(name) : pki.certPath(name), key: pki.keyPath(name) };
     },
     clientCas: [pki.certPath('ca')],
   };
@@ -93,7 +105,7 @@ export async function setUpMatrixEnvironment(
     const [provisioned, pki, workflowBundlePath] = await Promise.all([
       provision(),
       timed('pkiMintMs', async () => {
-        const files = await writeHarnessPki(pkiDir);
+        const files = await writeHarnessPki(pkiDir, options.onDemand);
         if (withAuthorization) await writeSigningKeys(pkiDir);
         return files;
       }),

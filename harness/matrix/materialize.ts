@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { TLSConfig } from '@temporalio/client';
 import { engineHost } from '../env/engine-host';
+import { encodeClientPair } from '../pki/encodings';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import { MANGLINGS } from '../pki/pem-damage';
 import type { ConnectionUnderTest } from '../stacks/cell';
@@ -74,12 +75,19 @@ async function tlsOptions(setup: TlsSetup, pki: HarnessPkiFiles): Promise<{ tls:
     const { part, how } = setup.mangle;
     pem[part] = MANGLINGS[how].apply(pem[part] ?? '');
   }
+  let pair: { crt: Buffer; key: Buffer } | undefined =
+    pem.cert !== undefined && pem.key !== undefined ? { crt: Buffer.from(pem.cert), key: Buffer.from(pem.key) } : undefined;
+  if (setup.encoding && pem.cert !== undefined && pem.key !== undefined) {
+    const intermediate = await readFile(pki.certPath('intermediateCa'), 'utf8');
+    const encoded = encodeClientPair(setup.encoding, { cert: pem.cert, key: pem.key, intermediate });
+    pair = encoded;
+    // The classifier reads what the SDK got; binary forms read as text only for the PEM rules.
+    Object.assign(pem, { cert: encoded.crt.toString('utf8'), key: encoded.key.toString('utf8') });
+  }
   const tls: TLSConfig = {
     ...(setup.ca ? { serverRootCACertificate: await readFile(pki.certPath(setup.ca)) } : {}),
     ...(setup.serverName ? { serverNameOverride: setup.serverName } : {}),
-    ...(pem.cert !== undefined && pem.key !== undefined
-      ? { clientCertPair: { crt: Buffer.from(pem.cert), key: Buffer.from(pem.key) } }
-      : {}),
+    ...(pair ? { clientCertPair: pair } : {}),
   };
   return { tls, pem };
 }
@@ -92,6 +100,8 @@ function readKey(choice: KeyChoice, pki: HarnessPkiFiles): Promise<string> | str
       return readFile(pki.clientPkcs1KeyPath, 'utf8');
     case 'client-encrypted':
       return readFile(pki.clientEncryptedKeyPath, 'utf8');
+    case 'client-p256-sec1':
+      return readFile(pki.sec1KeyPath('clientP256'), 'utf8');
     default:
       return readFile(pki.keyPath(choice), 'utf8');
   }

@@ -6,7 +6,7 @@ import { onCleanup } from '../cleanup';
 export { installQuietRuntime } from '../stacks/runtime';
 import { serverVersion } from '../env/server-binary';
 import { CellRunner, runLimited, scenarioResults } from './runner';
-import { EnvironmentOptions, MATRIX_NAMESPACES, needsProxySoftware, serversFor, setUpMatrixEnvironment } from './environment';
+import { credentialsNeeded, EnvironmentOptions, MATRIX_NAMESPACES, needsProxySoftware, serversFor, setUpMatrixEnvironment } from './environment';
 import type { CellResult, MatrixReport } from './results';
 import { STACKS } from './results';
 import type { Scenario, ServerSpec } from './scenario';
@@ -50,7 +50,11 @@ export async function runMatrix(
   options: MatrixRunOptions,
 ): Promise<MatrixReport> {
   const startedAt = new Date();
-  const environment = await setUpMatrixEnvironment(serversFor(selected, servers), { proxySoftware: needsProxySoftware(selected), ...options });
+  const environment = await setUpMatrixEnvironment(serversFor(selected, servers), {
+    proxySoftware: needsProxySoftware(selected),
+    ...options,
+    onDemand: credentialsNeeded(selected, servers),
+  });
   const { runnable: scenarios, portTaken } = splitByDefaultPort(selected, servers, environment.description.endpoints);
   const runner = new CellRunner(environment.description.endpoints, environment.pki, environment.description.workflowBundlePath);
   const stop = async () => {

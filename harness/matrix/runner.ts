@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import type { ClassifyContext } from '../diagnosis/classify';
 import { diagnoseAttempt, type GatherEvidence } from '../diagnosis/diagnose';
-import { clientCertFacts, gatherEvidence } from '../diagnosis/evidence';
+import { clientCertFacts, gatherEvidence, inputEncodings } from '../diagnosis/evidence';
 import { TRUST_STORE_VARIABLES } from '../diagnosis/trust-stores';
 import { DiagnosisCode, DIAGNOSES, fixFor } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
-import type { ConnectionUnderTest, HarnessSide, StackAttempt } from '../stacks/cell';
+import { ClientAuthNotEnforcedError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../stacks/cell';
 import { cellEnvironment, childSlot, runCellInChild, type ChildCellOptions } from '../stacks/child/child-cell';
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts } from '../stacks/counterparts';
@@ -71,7 +71,7 @@ export class CellRunner {
         endpoint.authorization,
       );
       const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, connectProxy?.address));
-      let attempt = await this.attempt(stack, target, counterparts.harnessSide(), environment);
+      let attempt = refusalExpected(scenario, await this.attempt(stack, target, counterparts.harnessSide(), environment));
       const route = connectProxy && (await routeTaken(connectProxy));
       if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);
       const ms = Date.now() - started;
@@ -81,6 +81,7 @@ export class CellRunner {
         serverCa: setup.tls ? setup.tls.ca !== undefined : false,
         pem,
         clientCert: clientCertFacts(pem.cert, pem.key),
+        encoding: inputEncodings(target.tls ? target.tls.clientCertPair : undefined),
         proxy: stack === 'worker' ? target.proxy : clientProxy(environment?.variables ?? process.env),
         // After a rotation, the key in use is the new one, unless connecting (with the old) failed.
         ...apiKeyEvidence(
@@ -225,6 +226,20 @@ function checkRoute(attempt: StackAttempt, expected: Route, actual: Route): Stac
 
 function pickTrustStores(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   return Object.fromEntries(TRUST_STORE_VARIABLES.map((variable) => [variable, env[variable]]));
+}
+
+/**
+ * A scenario whose client has no valid certificate must be refused (`verify:
+ * 'client-auth-refused'`); getting in is then the failure, the server's: MTLS_NOT_ENFORCED.
+ */
+function refusalExpected(scenario: Scenario, attempt: StackAttempt): StackAttempt {
+  if (scenario.verify !== 'client-auth-refused' || attempt.error) return attempt;
+  const tls = scenario.client.tls;
+  const presented = tls && tls.cert ? `the client certificate "${tls.cert}"` : 'no client certificate';
+  return {
+    error: new ClientAuthNotEnforcedError(`the server let a client in with ${presented}, which an mTLS server must refuse`),
+    stage: 'verify',
+  };
 }
 
 /** Compare what happened with what the scenario expects, and explain a failure. */

@@ -3,6 +3,7 @@
  * expected to do. Scenarios are data (see scenarios/); the runner turns them into connections.
  */
 import type { DiagnosisCode } from '../diagnosis/codes';
+import type { ClientEncoding } from '../pki/encodings';
 import type { Mangling } from '../pki/pem-damage';
 import type { CredentialName } from '../pki/harness-pki';
 import type { ServerMode } from '../server/config';
@@ -14,6 +15,8 @@ export interface ServerSpec {
   certificate?: CredentialName;
   /** Send the issuing intermediate after the leaf, as a full-chain file does. */
   sendChain?: boolean;
+  /** mtls with client CAs but `requireClientAuth: false`: the server never asks for a certificate. */
+  requireClientAuth?: false;
   /** Bind this host port instead of a random one (when it is free). */
   hostPort?: number;
   /** Authorization on (default authorizer and JWT claim mapper); `audience`: an `aud` tokens must carry. */
@@ -44,7 +47,7 @@ export type AddressChoice =
 export type Route = 'proxy' | 'direct';
 
 /** Private keys beyond the credentials' own PKCS#8 ones. */
-export type KeyChoice = CredentialName | 'client-pkcs1' | 'client-encrypted' | 'empty';
+export type KeyChoice = CredentialName | 'client-pkcs1' | 'client-encrypted' | 'client-p256-sec1' | 'empty';
 
 /** TLS as the application configures it. No `ca` means the system roots. */
 export interface TlsSetup {
@@ -56,6 +59,8 @@ export interface TlsSetup {
   swapCertAndKey?: boolean;
   /** Damage one PEM the way environment variables and secret stores do. */
   mangle?: { part: 'key' | 'cert'; how: Mangling };
+  /** Give the certificate and key in another form than PEM, or in one file, or in another order. */
+  encoding?: ClientEncoding;
 }
 
 /**
@@ -141,7 +146,10 @@ export type Family =
   | 'encryption'
   | 'trust-store'
   | 'intermediary'
-  | 'auth';
+  | 'auth'
+  | 'key-type'
+  | 'encoding'
+  | 'server-config';
 
 /** Every family, in report order; a Record so that a family added to the union must be added here. */
 const FAMILY_ORDER: Record<Family, true> = {
@@ -155,6 +163,9 @@ const FAMILY_ORDER: Record<Family, true> = {
   'trust-store': true,
   intermediary: true,
   auth: true,
+  'key-type': true,
+  encoding: true,
+  'server-config': true,
 };
 export const FAMILIES = Object.keys(FAMILY_ORDER) as Family[];
 
@@ -168,8 +179,12 @@ export interface Scenario<ServerName extends string = string> {
   expect: { client: Expectation; worker: Expectation };
   /** Why the stacks disagree, for scenarios where they do. */
   divergence?: string;
-  /** An extra check on a passing cell. */
-  verify?: 'payloads-encrypted-at-rest';
   /** Which way each stack must reach the server, proved from the CONNECT proxy's log. */
   route?: { client: Route; worker: Route };
+  /**
+   * An extra check on a passing cell. `client-auth-refused`: the client presents no valid
+   * certificate, so getting in proves the server does not enforce mTLS; such a cell is reported
+   * as MTLS_NOT_ENFORCED, never as a pass of the connection.
+   */
+  verify?: 'payloads-encrypted-at-rest' | 'client-auth-refused';
 }

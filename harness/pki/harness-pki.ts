@@ -2,11 +2,13 @@
  * The harness's own PKI: every certificate a scenario can name, minted in one go and written to
  * `certs/<run>/` (keys 0600). Scenarios refer to these by name, never by path.
  */
+import { createPrivateKey } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serverCertificateNames } from '../env/engine-host';
 import { INTERNAL_SERVER_NAME } from '../server/config';
 import { Credential, encryptedPkcs8Pem, mintCertificate, pkcs1Pem } from './mint';
+import { mintWebCryptoCertificate, sec1Pem, type PemCredential, type WebCryptoAlgorithm } from './webcrypto-mint';
 
 export const ENCRYPTED_KEY_PASSPHRASE = 'harness-passphrase';
 
@@ -41,7 +43,86 @@ export interface HarnessCredentials {
   clientV1: Credential;
 }
 
-export type CredentialName = keyof HarnessCredentials;
+export type CredentialName = keyof HarnessCredentials | OnDemandName;
+
+const LOCAL_NAMES = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] };
+const CLIENT_SPEC = { commonName: 'harness-client', extKeyUsage: ['clientAuth' as const] };
+
+/** How one on-demand credential is minted, given a way to get the others (each minted once). */
+interface OnDemand {
+  mint(get: (name: string) => Promise<PemCredential>): Promise<PemCredential>;
+  /** The intermediate it is issued by, sent after it in its chain file. */
+  chainWith?: string;
+}
+
+const webCryptoLeaf = (algorithm: WebCryptoAlgorithm, spec: object): OnDemand => ({
+  mint: async (get) => mintWebCryptoCertificate({ algorithm, ...spec }, await get('ca')),
+});
+const rsaLeaf = (keyBits: 1024 | 4096, spec: object): OnDemand => ({
+  mint: async (get) => mintCertificate({ keyBits, ...spec }, (await get('ca')) as Credential),
+});
+const SERVER_SPEC = { commonName: 'localhost', ...LOCAL_NAMES };
+
+/**
+ * Credentials minted only when a selected scenario or server names one, so that runs which do
+ * not need them mint as fast as before (an RSA-4096 key alone takes about 5 s on 2 cores, an
+ * RSA-8192 one about 20 s, which is why the matrix has none).
+ * Every leaf is issued by the harness's RSA root unless it says otherwise.
+ */
+const ON_DEMAND = {
+  serverP256: webCryptoLeaf('P-256', SERVER_SPEC),
+  serverP384: webCryptoLeaf('P-384', SERVER_SPEC),
+  serverP521: webCryptoLeaf('P-521', SERVER_SPEC),
+  serverEd25519: webCryptoLeaf('Ed25519', SERVER_SPEC),
+  serverRsa1024: rsaLeaf(1024, SERVER_SPEC),
+  serverRsa4096: rsaLeaf(4096, SERVER_SPEC),
+  clientP256: webCryptoLeaf('P-256', CLIENT_SPEC),
+  clientP384: webCryptoLeaf('P-384', CLIENT_SPEC),
+  clientP521: webCryptoLeaf('P-521', CLIENT_SPEC),
+  clientEd25519: webCryptoLeaf('Ed25519', CLIENT_SPEC),
+  clientRsa1024: rsaLeaf(1024, CLIENT_SPEC),
+  /** Self-signed with CA:TRUE, as `openssl req -x509` makes it, and used as its own CA. */
+  serverCaAsLeaf: { mint: () => mintCertificate({ ...SERVER_SPEC, isCa: true, extKeyUsage: ['serverAuth'] }) },
+  serverClientAuthOnly: { mint: async (get) => mintCertificate({ ...SERVER_SPEC, extKeyUsage: ['clientAuth'] }, (await get('ca')) as Credential) },
+  /** An intermediate whose nameConstraints permit only corp.example, as a corporate CA's do. */
+  nameConstrainedCa: {
+    mint: async (get) =>
+      mintWebCryptoCertificate({ algorithm: 'RSA-2048', commonName: 'Harness Name-Constrained CA', isCa: true, permittedDnsSubtrees: ['corp.example'] }, await get('ca')),
+  },
+  serverNameConstrained: {
+    mint: async (get) => mintWebCryptoCertificate({ algorithm: 'P-256', commonName: 'localhost', dnsNames: ['localhost'] }, await get('nameConstrainedCa')),
+    chainWith: 'nameConstrainedCa',
+  },
+  clientViaIntermediate: {
+    mint: async (get) => mintCertificate(CLIENT_SPEC, (await get('intermediateCa')) as Credential),
+    chainWith: 'intermediateCa',
+  },
+} satisfies Record<string, OnDemand>;
+
+export type OnDemandName = keyof typeof ON_DEMAND;
+
+const isOnDemand = (name: string): name is OnDemandName => Object.hasOwn(ON_DEMAND, name);
+
+/** The on-demand credentials among `names` (anything else is ignored). */
+export function onDemandAmong(names: Iterable<string | undefined>): OnDemandName[] {
+  return [...new Set([...names].filter((name): name is OnDemandName => name !== undefined && isOnDemand(name)))];
+}
+
+/** Mint `wanted` and whatever they are issued by, each once, beside the base set. */
+async function mintOnDemand(base: HarnessCredentials, wanted: OnDemandName[]): Promise<Map<CredentialName, PemCredential>> {
+  const minted = new Map<CredentialName, Promise<PemCredential>>(Object.entries(base).map(([name, cred]) => [name as CredentialName, Promise.resolve(cred)]));
+  const get = (name: string): Promise<PemCredential> => {
+    const known = minted.get(name as CredentialName);
+    if (known) return known;
+    const pending = (ON_DEMAND[name as OnDemandName] as OnDemand).mint(get);
+    minted.set(name as CredentialName, pending);
+    return pending;
+  };
+  await Promise.all(wanted.map(get));
+  const extra = new Map<CredentialName, PemCredential>();
+  for (const [name, pending] of minted) if (isOnDemand(name)) extra.set(name, await pending);
+  return extra;
+}
 
 /** Mint the whole set; keys are generated concurrently on libuv's thread pool. */
 export async function mintHarnessCredentials(): Promise<HarnessCredentials> {
@@ -81,8 +162,12 @@ export interface HarnessPkiFiles {
   dir: string;
   certPath(name: CredentialName): string;
   keyPath(name: CredentialName): string;
-  /** Leaf + intermediate, as a server sends its chain. */
+  /** Leaf + intermediate, as a server sends its chain (serverViaIntermediate's). */
   chainPath: string;
+  /** The chain file of a credential issued by an intermediate: leaf, then that intermediate. */
+  chainPathOf(name: CredentialName): string;
+  /** An EC key in SEC1 (`BEGIN EC PRIVATE KEY`). */
+  sec1KeyPath(name: CredentialName): string;
   /** The client key in PKCS#1 (`BEGIN RSA PRIVATE KEY`). */
   clientPkcs1KeyPath: string;
   /** The client key encrypted with {@link ENCRYPTED_KEY_PASSPHRASE}. */
@@ -96,14 +181,20 @@ export function harnessPkiFiles(dir: string): HarnessPkiFiles {
     certPath: (name) => path.join(dir, `${name}.pem`),
     keyPath: (name) => path.join(dir, `${name}.key`),
     chainPath: path.join(dir, 'serverViaIntermediate-chain.pem'),
+    chainPathOf: (name) => path.join(dir, `${name}-chain.pem`),
+    sec1KeyPath: (name) => path.join(dir, `${name}-sec1.key`),
     clientPkcs1KeyPath: path.join(dir, 'client-pkcs1.key'),
     clientEncryptedKeyPath: path.join(dir, 'client-encrypted.key'),
   };
 }
 
-/** Mint the harness PKI into `dir` (created if needed); private keys are written 0600. */
-export async function writeHarnessPki(dir: string): Promise<HarnessPkiFiles> {
+/**
+ * Mint the harness PKI into `dir` (created if needed), with the on-demand credentials `extra`
+ * names; private keys are written 0600.
+ */
+export async function writeHarnessPki(dir: string, extra: OnDemandName[] = []): Promise<HarnessPkiFiles> {
   const credentials = await mintHarnessCredentials();
+  const onDemand = await mintOnDemand(credentials, extra);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const files = harnessPkiFiles(dir);
   const writes: Promise<void>[] = [];
@@ -115,6 +206,14 @@ export async function writeHarnessPki(dir: string): Promise<HarnessPkiFiles> {
     writeSecret(files.clientPkcs1KeyPath, pkcs1Pem(credentials.client.privateKey)),
     writeSecret(files.clientEncryptedKeyPath, encryptedPkcs8Pem(credentials.client.privateKey, ENCRYPTED_KEY_PASSPHRASE)),
   );
+  for (const [name, cred] of onDemand) {
+    writes.push(writePublic(files.certPath(name), cred.certPem), writeSecret(files.keyPath(name), cred.keyPem));
+    const chainWith = (ON_DEMAND[name as OnDemandName] as OnDemand).chainWith;
+    if (chainWith) writes.push(writePublic(files.chainPathOf(name), cred.certPem + (onDemand.get(chainWith as CredentialName) ?? credentials[chainWith as keyof HarnessCredentials]).certPem));
+    if (/BEGIN PRIVATE KEY/.test(cred.keyPem) && createPrivateKey(cred.keyPem).asymmetricKeyType === 'ec') {
+      writes.push(writeSecret(files.sec1KeyPath(name), sec1Pem(cred.keyPem)));
+    }
+  }
   await Promise.all(writes);
   return files;
 }

@@ -29,6 +29,8 @@ export interface CertificateSpec {
   version?: 1 | 3;
   /** Signature digest. SHA-1 exists only to reproduce weak-signature failures. */
   signatureHash?: 'sha256' | 'sha1';
+  /** RSA modulus length (default 2048). */
+  keyBits?: 1024 | 2048 | 4096 | 8192;
 }
 
 /** A private key and its certificate, with both PEM forms ready to write. */
@@ -50,7 +52,7 @@ function generateRsaKeyPair(bits = 2048): Promise<forge.pki.rsa.KeyPair> {
 
 /** Mint a certificate for `spec`, signed by `issuer` or self-signed when there is none. */
 export async function mintCertificate(spec: CertificateSpec, issuer?: Credential): Promise<Credential> {
-  const keys = await generateRsaKeyPair();
+  const keys = await generateRsaKeyPair(spec.keyBits);
   const cert = pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = positiveSerial();
@@ -135,7 +137,7 @@ function extensionsFor(spec: CertificateSpec, issuer: Credential | undefined): o
 }
 
 /** A random 128-bit serial whose top bit is clear, so its DER integer is positive. */
-function positiveSerial(): string {
+export function positiveSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] &= 0x7f;
   return bytes.toString('hex');

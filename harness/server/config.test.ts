@@ -57,3 +57,9 @@ test('without authorization: no authorization section and no internal-frontend',
   expect(config.services['internal-frontend']).toBeUndefined();
   expect(parse(renderServerConfig('plain', undefined, {})).global.authorization.audience).toBeUndefined();
 });
+
+test('mtls with requireClientAuth false keeps the client CAs but stops asking for certificates', () => {
+  const { tls } = parse(renderServerConfig('mtls', { ...files, requireClientAuth: false })).global;
+  expect(tls.frontend.server).toMatchObject({ requireClientAuth: false, clientCaFiles: [`${dir}/client-ca.pem`, `${dir}/internal-ca.pem`] });
+  expect(tls.frontend.hostOverrides[INTERNAL_SERVER_NAME].requireClientAuth).toBe(false);
+});

@@ -43,6 +43,11 @@ export interface ServerTlsFiles {
   hostOverrides?: Record<string, ServerKeyPair>;
   /** CAs the frontend trusts for client certificates; required for mTLS. */
   clientCaFiles?: string[];
+  /**
+   * mTLS only: `false` keeps the client CAs but does not require client certificates, the
+   * misconfiguration that lets any client in. Default true.
+   */
+  requireClientAuth?: boolean;
   /** The CA that signed the frontend certificate, which the server's own worker must trust. */
   serverCaFile: string;
   /** A name the frontend certificate covers, for the internal worker's verification. */
@@ -101,7 +106,7 @@ function tlsSection(mode: ServerMode, tls: ServerTlsFiles | undefined) {
   const serverBlock = (pair: ServerKeyPair) => ({
     certFile: inCertDir(pair.certFile),
     keyFile: inCertDir(pair.keyFile),
-    requireClientAuth: mutual,
+    requireClientAuth: mutual && tls.requireClientAuth !== false,
     ...(mutual ? { clientCaFiles: (tls.clientCaFiles ?? []).map(inCertDir) } : {}),
   });
   const hostOverrides = Object.fromEntries(

@@ -74,6 +74,7 @@ async function containerFor(name: string, spec: ServerSpec, options: FleetOption
     if (!options.signingKeysDir) throw new Error(`server ${name} has authorization on, but no signing keys were written`);
     container.withAuthorization({ keysDir: options.signingKeysDir, audience: spec.authorization.audience });
   }
+  if (spec.requireClientAuth === false) container.withClientAuthNotRequired();
   if (spec.hostPort && (await portIsFree(spec.hostPort))) container.withHostPort(spec.hostPort);
   return container;
 }

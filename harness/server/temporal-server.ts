@@ -40,6 +40,7 @@ const SERVER_LOG_LINES_KEPT = 400;
 export class TemporalServerContainer extends GenericContainer {
   private frontend?: KeyPairFiles;
   private clientCas: string[] = [];
+  private requireClientAuth = true;
   private internal?: InternalPki;
   private namespaces: string[] = ['default'];
   private hostPort?: number;
@@ -69,6 +70,15 @@ export class TemporalServerContainer extends GenericContainer {
   /** CAs the frontend accepts client certificates from (mtls). */
   withClientCas(caFiles: string[]): this {
     this.clientCas = caFiles;
+    return this;
+  }
+
+  /**
+   * mtls: keep the client CAs but stop requiring client certificates (`requireClientAuth:
+   * false`), the misconfiguration under which any client gets in. Only for proving that hole.
+   */
+  withClientAuthNotRequired(): this {
+    this.requireClientAuth = false;
     return this;
   }
 
@@ -157,6 +167,7 @@ export class TemporalServerContainer extends GenericContainer {
       frontend: pair(this.frontend, 'frontend'),
       hostOverrides: { [INTERNAL_SERVER_NAME]: pair(internal.server, 'internal-server') },
       clientCaFiles: this.mode === 'mtls' ? [...clientCaFiles, internalCa] : undefined,
+      requireClientAuth: this.requireClientAuth,
       serverCaFile: internalCa,
       serverName: INTERNAL_SERVER_NAME,
       systemWorker: pair(internal.client, 'system-worker'),

@@ -71,6 +71,11 @@ export class CellTimeoutError extends Error {
   override readonly name = 'CellTimeoutError';
 }
 
+/** A connection that a server enforcing mTLS must refuse got in: the server does not ask for client certificates. */
+export class ClientAuthNotEnforcedError extends Error {
+  override readonly name = 'ClientAuthNotEnforcedError';
+}
+
 /** Race `promise` against a timer; native connects can hang forever on a silent peer. */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

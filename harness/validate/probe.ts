@@ -16,7 +16,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { ClassifyContext } from '../diagnosis/classify';
 import type { DiagnosisCode } from '../diagnosis/codes';
 import { diagnoseAttempt } from '../diagnosis/diagnose';
-import { clientCertFacts, gatherEvidence } from '../diagnosis/evidence';
+import { clientCertFacts, gatherEvidence, inputEncodings } from '../diagnosis/evidence';
 import { clientProxy } from '../diagnosis/proxies';
 import type { PemInputs as ClassifierPems } from '../matrix/materialize';
 import type { Outcome, Stack } from '../matrix/results';
@@ -68,6 +68,7 @@ async function probe(stack: Stack, target: ProbeTarget): Promise<ProbeResult> {
     pem: target.pem,
     clientCert: clientCertFacts(target.pem.cert),
     ...apiKeyEvidence(target.apiKey, target.namespace, target.tlsImpliedByApiKey === true),
+    encoding: inputEncodings(target.tls ? target.tls.clientCertPair : undefined),
   };
   const serverName = target.tls === false ? undefined : target.tls.serverNameOverride;
   // The probes run in this process, so the trust stores are those of the user's shell.
