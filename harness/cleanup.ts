@@ -1,14 +1,18 @@
 /**
- * Cleanup on every exit path: normal return, an error, Ctrl-C or SIGTERM. Each command registers
- * what it started; a signal runs the registered cleanups once, then exits with 128 + signal.
+ * Cleanup on every exit path: normal return, an error, Ctrl-C, SIGTERM, SIGHUP (the terminal
+ * closed) or a crash. Each command registers what it started; a signal runs the registered
+ * cleanups once, then exits with 128 + signal. A SIGKILL cannot be caught: the next run sweeps
+ * what such a run left (env/labels.ts for containers, env/owned.ts for folders and processes).
  */
+import { sweepDeadOwners } from './env/owned';
+
 type Cleanup = () => Promise<void>;
 
 const cleanups = new Set<Cleanup>();
 let signalled = false;
 let signalExitCode: number | undefined;
 
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 export function onCleanup(cleanup: Cleanup): () => void {
   cleanups.add(cleanup);
@@ -28,6 +32,13 @@ export async function runCleanups(): Promise<void> {
   const pending = [...cleanups];
   cleanups.clear();
   await Promise.all(pending.map((cleanup) => cleanup().catch(() => undefined)));
+  // A folder shared with a run that ended meanwhile (the certs/ both used) is removed by whichever
+  // run ends last: the other left it in its record, which is now an ended owner's.
+  try {
+    sweepDeadOwners();
+  } catch {
+    // the next run's sweep will do it
+  }
 }
 
 let installed = false;

@@ -5,6 +5,8 @@
 import { ensureDockerEngine } from './docker-engine';
 import { configureTestcontainers } from './engine-host';
 import { sweepLeftoverContainers } from './labels';
+import { sweepDeadOwners } from './owned';
+import { log } from '../log';
 import { ensureServerBinary } from './server-binary';
 import { ensureServerImage, ServerImage } from './server-image';
 
@@ -16,6 +18,9 @@ export interface Provisioned {
 
 export async function provision(): Promise<Provisioned> {
   configureTestcontainers();
+  // Folders and processes of dead runs first: that needs no engine, and keys should not linger.
+  const swept = sweepDeadOwners();
+  if (swept > 0) log(`removed ${swept} folder(s) or process(es) left behind by earlier runs`);
   const timed = async <T>(step: () => Promise<T>): Promise<[T, number]> => {
     const begin = Date.now();
     return [await step(), Date.now() - begin];

@@ -21,7 +21,7 @@ import { HarnessError } from '../errors';
 import type { ServerMode } from '../server/config';
 import type { StartedTemporalServer } from '../server/temporal-server';
 import { allVariables } from '../serve/client-settings';
-import { removeRunContainers } from '../serve/containers';
+import { removeRunContainers } from '../env/labels';
 import { readUserCertificates, type OptionLabels } from '../serve/inputs';
 import { planWorkDir } from '../serve/paths';
 import { startServedServer } from '../serve/served-server';
@@ -166,6 +166,7 @@ export class TemporalTlsContainer {
     const runId = `${libraryRunPrefix()}${randomUUID()}`;
     let engineReady = false;
     try {
+      workDir.claim();
       const served = await startServedServer({
         mode: this.mode,
         namespaces: this.namespaces,

@@ -3,8 +3,10 @@
  * and the servers its scenarios name. Its description is plain data, so jest's global set-up
  * can pass it to the test workers.
  */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { onCleanup } from '../cleanup';
+import { removeRunContainers } from '../env/labels';
+import { claimFolder } from '../env/owned';
 import { provision } from '../env/provision';
 import { ensureProxySoftware } from '../intermediaries/software';
 import { log } from '../log';
@@ -99,11 +101,22 @@ export async function setUpMatrixEnvironment(
     timings[name] = Date.now() - begin;
     return result;
   };
-  const removeCerts = () => (options.keepCerts ? Promise.resolve() : rm(pkiDir, { recursive: true, force: true }));
+  // Claimed (and created) before anything is written, and cleaned up by label until the fleet is ours: a signal
+  // can land while servers are still being created.
+  const releaseCerts = options.keepCerts ? () => undefined : claimFolder(pkiDir);
+  let engineReady = false;
+  const cleanUpPartial = async () => {
+    if (engineReady) await removeRunContainers(runId);
+    releaseCerts();
+  };
+  const forgetPartial = onCleanup(cleanUpPartial);
   try {
     const withAuthorization = Object.values(specs).some((spec) => spec.authorization);
     const [provisioned, pki, workflowBundlePath] = await Promise.all([
-      provision(),
+      provision().then((provisioned) => {
+        engineReady = true;
+        return provisioned;
+      }),
       timed('pkiMintMs', async () => {
         const files = await writeHarnessPki(pkiDir, options.onDemand);
         if (withAuthorization) await writeSigningKeys(pkiDir);
@@ -131,12 +144,15 @@ export async function setUpMatrixEnvironment(
       timings,
       fleet,
       stop: async () => {
+        forgetPartial();
         await fleet.stop();
-        await removeCerts();
+        releaseCerts();
       },
     };
   } catch (error) {
-    await removeCerts();
+    // Also a container whose start failed: the fleet holds no handle to it.
+    forgetPartial();
+    await cleanUpPartial().catch(() => undefined);
     throw error;
   }
 }

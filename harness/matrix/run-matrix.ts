@@ -4,6 +4,7 @@
  */
 import { onCleanup } from '../cleanup';
 export { installQuietRuntime } from '../stacks/runtime';
+import { log } from '../log';
 import { serverVersion } from '../env/server-binary';
 import { CellRunner, runLimited, scenarioResults } from './runner';
 import { credentialsNeeded, EnvironmentOptions, MATRIX_NAMESPACES, needsProxySoftware, serversFor, setUpMatrixEnvironment } from './environment';
@@ -70,6 +71,7 @@ export async function runMatrix(
     const setupMs = Date.now() - startedAt.getTime();
     const cellsStarted = Date.now();
     const total = scenarios.length * STACKS.length;
+    log(`running ${total} cells`);
     let done = 0;
     const report = (cell: CellResult) => options.onCell?.(cell, ++done, total);
     // One lane per stack: client cells mostly wait on the network, worker cells mostly use CPU

@@ -3,13 +3,19 @@
  * and profile, and the env file. What serve writes into its folder lives only as long as the
  * server (the keys are useless once it is gone), unless the user asks to keep it.
  */
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { claimFolder } from '../env/owned';
 import { HarnessError } from '../errors';
 
 export interface WorkDir {
   dir: string;
-  /** Remove what serve wrote: the folder itself when serve created it, else just its contents. */
+  /**
+   * Create the folder as this process's (env/owned.ts), before anything is written into it: if the
+   * process dies without `remove`, the next run's sweep removes it.
+   */
+  claim(): void;
+  /** Remove what was written: the folder itself when it was created here, else just its contents. */
   remove(): Promise<void>;
 }
 
@@ -22,14 +28,13 @@ export async function planWorkDir(requested: string | undefined, label = '--cert
   if (existing && (await readdir(dir)).length > 0) {
     throw new HarnessError(`${label} ${dir} already holds files: give a new or empty folder`);
   }
+  let release: (() => void) | undefined;
   return {
     dir,
-    remove: existing
-      ? async () => {
-          const entries = await readdir(dir).catch(() => []);
-          await Promise.all(entries.map((entry) => rm(path.join(dir, entry), { recursive: true, force: true })));
-        }
-      : () => rm(dir, { recursive: true, force: true }),
+    claim: () => {
+      release ??= claimFolder(dir);
+    },
+    remove: async () => release?.(),
   };
 }
 

@@ -5,11 +5,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { onCleanup } from '../cleanup';
+import { removeRunContainers } from '../env/labels';
 import { log } from '../log';
 import type { ServerMode } from '../server/config';
 import { writeEnvFile } from './client-files';
 import type { ClientSettings } from './client-settings';
-import { removeRunContainers } from './containers';
 import { readUserCertificates, type UserCertificateOptions } from './inputs';
 import { planOutputFile, planWorkDir } from './paths';
 import { choosePort } from './port';
@@ -70,6 +70,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
   onCleanup(async () => {
     await Promise.all([engineReady && removeRunContainers(runId), !options.keepCerts && workDir.remove()]);
   });
+  if (!options.keepCerts) workDir.claim();
 
   if (options.mode !== 'plain') {
     log(user ? "minting the internal PKI for the server's own worker" : `minting a PKI into ${workDir.dir}`);
