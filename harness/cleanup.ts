@@ -56,6 +56,8 @@ function installSignalHandlers(): void {
   }
   // A crash must not leave containers behind either.
   process.on('uncaughtException', (error) => {
+    // Cells torn down mid-flight by a signal's cleanup can throw; the signal decides the exit.
+    if (signalled) return;
     process.stderr.write(`[harness] crashed: ${error.stack ?? error}\n`);
     void runCleanups().finally(() => process.exit(70));
   });

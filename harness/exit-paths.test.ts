@@ -96,12 +96,14 @@ test('an error after the servers were created (their entrypoint is missing): exi
   expect(await leftovers(run.pid, project)).toEqual(NOTHING);
 });
 
+const CELLS_RUNNING = /running \d+ cells/;
+const SERVERS_STARTING = /starting \d+ Temporal server/;
 test.each([
-  ['SIGINT', 130, /running \d+ cells/],
-  ['SIGHUP', 129, /running \d+ cells/],
-  ['SIGTERM', 143, /running \d+ cells/],
-  ['SIGTERM', 143, /starting \d+ Temporal server/],
-] as const)('%s (after the run logged %s): exit %d, nothing left', async (signal, code, moment) => {
+  { signal: 'SIGINT', code: 130, phase: 'cells', moment: CELLS_RUNNING },
+  { signal: 'SIGHUP', code: 129, phase: 'cells', moment: CELLS_RUNNING },
+  { signal: 'SIGTERM', code: 143, phase: 'cells', moment: CELLS_RUNNING },
+  { signal: 'SIGTERM', code: 143, phase: 'server start', moment: SERVERS_STARTING },
+] as const)('$signal during $phase: exit $code, nothing left', async ({ signal, code, moment }) => {
   const run = matrix(project, ['--family', 'client-cert']);
   await run.logged(moment);
   run.child.kill(signal);

@@ -146,7 +146,7 @@ export async function setUpMatrixEnvironment(
       stop: async () => {
         forgetPartial();
         await fleet.stop();
-        releaseCerts();
+        await cleanUpPartial(); // and any container whose start failed (a port taken meanwhile)
       },
     };
   } catch (error) {

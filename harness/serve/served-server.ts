@@ -10,6 +10,7 @@ import { writeSigningKeys } from '../auth/signing-keys';
 import { engineHost } from '../env/engine-host';
 import { provision } from '../env/provision';
 import { FRONTEND_GRPC_PORT, type ServerMode } from '../server/config';
+import { startPreferringPort } from '../server/fleet';
 import { StartedTemporalServer, TemporalServerContainer } from '../server/temporal-server';
 import { prepareCertificates, type ServedCertificates } from './certificates';
 import { writeProfile } from './client-files';
@@ -71,13 +72,8 @@ export async function startServedServer(plan: ServedServerPlan): Promise<ServedS
     if (port !== undefined) container.withHostPort(port);
     return container.start();
   };
-  // 7233 was free when checked but can be taken before Docker binds it (two serves started at
-  // once); it was only a preference, so a random port does instead. A port the user named is kept.
-  const server = await startOn(plan.hostPort).catch((error: Error) =>
-    plan.hostPortPreferred && plan.hostPort !== undefined && /port is already allocated/.test(error.message)
-      ? startOn(undefined)
-      : Promise.reject(error),
-  );
+  // A port the user named is kept; 7233 by default is only a preference.
+  const server = await (plan.hostPortPreferred ? startPreferringPort(plan.hostPort, startOn) : startOn(plan.hostPort));
   const serverMs = Date.now() - serverBegin;
   const addressing: ClientAddressing = certificates.frontendCertificate
     ? addressingFor(certificates.frontendCertificate)

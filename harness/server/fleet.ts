@@ -45,7 +45,8 @@ export async function startFleet(specs: Record<string, ServerSpec>, options: Fle
   const results = await Promise.allSettled(
     Object.entries(specs).map(async ([name, spec]) => {
       const begin = Date.now();
-      const server = await (await containerFor(name, spec, options)).start();
+      const preferred = spec.hostPort && (await portIsFree(spec.hostPort)) ? spec.hostPort : undefined;
+      const server = await startPreferringPort(preferred, (port) => containerFor(name, spec, options, port).start());
       started.set(name, server);
       startMs[name] = Date.now() - begin;
     }),
@@ -63,7 +64,7 @@ export async function startFleet(specs: Record<string, ServerSpec>, options: Fle
   };
 }
 
-async function containerFor(name: string, spec: ServerSpec, options: FleetOptions): Promise<TemporalServerContainer> {
+function containerFor(name: string, spec: ServerSpec, options: FleetOptions, hostPort?: number): TemporalServerContainer {
   const { certificates } = options;
   const container = new TemporalServerContainer(options.image, name, spec.mode, options.runId)
     .withNamespaces(...options.namespaces)
@@ -75,8 +76,23 @@ async function containerFor(name: string, spec: ServerSpec, options: FleetOption
     container.withAuthorization({ keysDir: options.signingKeysDir, audience: spec.authorization.audience });
   }
   if (spec.requireClientAuth === false) container.withClientAuthNotRequired();
-  if (spec.hostPort && (await portIsFree(spec.hostPort))) container.withHostPort(spec.hostPort);
+  if (hostPort) container.withHostPort(hostPort);
   return container;
+}
+
+/**
+ * Start on `port`, or on a random port if Docker finds it taken by then: a free port can be
+ * taken between the check and the bind (two runs started at once), and it was only a preference.
+ * The container whose bind failed is left to the run's removal by label.
+ */
+export async function startPreferringPort<T>(port: number | undefined, start: (port?: number) => Promise<T>): Promise<T> {
+  if (port === undefined) return start();
+  try {
+    return await start(port);
+  } catch (error) {
+    if (!/port is already allocated|address already in use/.test(String((error as Error).message))) throw error;
+    return start();
+  }
 }
 
 export function portIsFree(port: number): Promise<boolean> {
