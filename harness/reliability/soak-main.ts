@@ -1,8 +1,8 @@
 /** `npm run soak -- --runs N [--family F...] [--json FILE]`: see soak.ts. */
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { runCleanups } from '../cleanup';
 import { HarnessError } from '../errors';
+import { runScript } from './run-script';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import type { Family } from '../matrix/scenario';
 import { renderSoak, soak } from './soak';
@@ -25,12 +25,4 @@ async function main(): Promise<number> {
   return results.some((run) => run.flips.length > 0 || run.failed > 0 || run.containers > 0) ? 1 : 0;
 }
 
-void main()
-  .catch((error) => {
-    process.stderr.write(error instanceof HarnessError ? `error: ${error.message}\n` : `${error?.stack ?? error}\n`);
-    return 1;
-  })
-  .then(async (code) => {
-    await runCleanups();
-    process.exit(code);
-  });
+runScript(main);
