@@ -129,3 +129,12 @@ test('kill -9 of a running matrix: the next run removes its containers, its PKI 
   expect(await leftovers(next.pid, project)).toEqual(NOTHING);
   expect(existsSync(path.join(project, 'certs'))).toBe(false);
 });
+
+test('the Docker engine unreachable at start: one line naming DOCKER_HOST and how to start an engine, nothing left', async () => {
+  const run = matrix(project, ['--only', '^mtls$'], { DOCKER_HOST: 'tcp://127.0.0.1:9' });
+  expect(await run.exited).toEqual({ code: 1, signal: null });
+  const errors = run.stderr().split('\n').filter((line) => line.startsWith('error:'));
+  expect(errors).toEqual([expect.stringMatching(/DOCKER_HOST=tcp:\/\/127\.0\.0\.1:9: start the engine there \(e\.g\. "sudo systemctl start docker"/)]);
+  expect(run.stderr()).not.toMatch(/\n\s+at /); // no stack trace
+  expect(await leftovers(run.pid, project)).toEqual(NOTHING);
+});

@@ -7,6 +7,7 @@ import { encoding } from './encoding';
 import { encryption } from './encryption';
 import { intermediary } from './intermediary';
 import { keyType } from './key-type';
+import { faults } from './faults';
 import { namespace } from './namespace';
 import { pem } from './pem';
 import { protocol } from './protocol';
@@ -31,4 +32,5 @@ export const SCENARIOS: HarnessScenario[] = [
   ...keyType,
   ...encoding,
   ...serverConfig,
+  ...faults,
 ];

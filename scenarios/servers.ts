@@ -59,6 +59,10 @@ export const SERVERS = {
     certificate: 'server',
     requireClientAuth: false,
     about: 'clientCaFiles set but requireClientAuth false: the server never asks for a client certificate.',
+  'tls-faults': {
+    mode: 'tls',
+    certificate: 'server',
+    about: 'Like tls, for the faults family alone: its cells pause and resume it, so no other cell may share it.',
   },
 } as const satisfies Record<string, ServerSpec>;
 

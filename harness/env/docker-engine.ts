@@ -40,7 +40,7 @@ export async function ensureDockerEngine(): Promise<void> {
   if (await engineAnswers()) return;
   if (process.env.DOCKER_HOST) {
     throw new HarnessError(
-      `no Docker engine answers at DOCKER_HOST=${process.env.DOCKER_HOST}: start it, or unset DOCKER_HOST to use ${DEFAULT_SOCKET}`,
+      `no Docker engine answers at DOCKER_HOST=${process.env.DOCKER_HOST}: start the engine there (e.g. "sudo systemctl start docker" or "sudo dockerd &" on that machine), or unset DOCKER_HOST to use ${DEFAULT_SOCKET}`,
     );
   }
   if (!canInstallDebianPackages()) {

@@ -15,6 +15,7 @@ import { cellEnvironment, childSlot, runCellInChild, type ChildCellOptions } fro
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts } from '../stacks/counterparts';
 import { runWorkerCell } from '../stacks/worker-stack';
+import { applyFault } from '../server/faults';
 import { registerNamespace } from '../server/namespaces';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
@@ -44,6 +45,7 @@ export class CellRunner {
   private intermediates?: X509Certificate[];
   /** Set by close(): cells still in flight (after Ctrl-C) must not start proxies nobody will stop. */
   private closed = false;
+  private readonly serverQueues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly endpoints: Record<string, ServerEndpoint>,
@@ -53,6 +55,38 @@ export class CellRunner {
   ) {}
 
   async run(scenario: Scenario, stack: Stack): Promise<CellResult> {
+    return scenario.fault ? this.oneAtATime(scenario.server, () => this.runWithFault(scenario, stack)) : this.runOnce(scenario, stack);
+  }
+
+  /**
+   * The cell with the fault in place, then, the fault undone, the same cell again: it must
+   * succeed, or the cell fails with what went wrong after the fault.
+   */
+  private async runWithFault(scenario: Scenario, stack: Stack): Promise<CellResult> {
+    const undo = await applyFault(scenario.fault!, this.endpoints[scenario.server]);
+    let during: CellResult;
+    try {
+      during = await this.runOnce(scenario, stack);
+    } finally {
+      await undo();
+    }
+    const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' } }, stack);
+    if (after.passed) return during;
+    return {
+      ...during,
+      passed: false,
+      detail: `after the ${scenario.fault} was undone, the same cell failed: ${after.diagnosis}: ${after.error}`,
+    };
+  }
+
+  /** Cells on a server with faults run one at a time: a fault must not land in another cell. */
+  private oneAtATime<T>(server: string, task: () => Promise<T>): Promise<T> {
+    const next = (this.serverQueues.get(server) ?? Promise.resolve()).catch(() => undefined).then(task);
+    this.serverQueues.set(server, next);
+    return next;
+  }
+
+  private async runOnce(scenario: Scenario, stack: Stack): Promise<CellResult> {
     const endpoint = this.endpoints[scenario.server];
     if (!endpoint) throw new Error(`scenario ${scenario.name} needs server ${scenario.server}, which was not started`);
     const counterparts = this.counterpartsFor(endpoint);

@@ -136,6 +136,14 @@ export interface ClientSetup {
 /** `ok`, or the diagnosis the failure must get. */
 export type Expectation = 'ok' | DiagnosisCode;
 
+/**
+ * A fault done to a server around a cell. A server with faults is theirs alone (no other cell
+ * shares it), and the runner runs its cells one at a time.
+ * - `pause`: the server is frozen (docker pause) before the cell connects and resumed once the
+ *   attempt is over; the same cell then runs again on the resumed server and must succeed.
+ */
+export type Fault = 'pause';
+
 export type Family =
   | 'baseline'
   | 'server-cert'
@@ -149,7 +157,8 @@ export type Family =
   | 'auth'
   | 'key-type'
   | 'encoding'
-  | 'server-config';
+  | 'server-config'
+  | 'faults';
 
 /** Every family, in report order; a Record so that a family added to the union must be added here. */
 const FAMILY_ORDER: Record<Family, true> = {
@@ -166,6 +175,7 @@ const FAMILY_ORDER: Record<Family, true> = {
   'key-type': true,
   encoding: true,
   'server-config': true,
+  faults: true,
 };
 export const FAMILIES = Object.keys(FAMILY_ORDER) as Family[];
 
@@ -187,4 +197,6 @@ export interface Scenario<ServerName extends string = string> {
    * as MTLS_NOT_ENFORCED, never as a pass of the connection.
    */
   verify?: 'payloads-encrypted-at-rest' | 'client-auth-refused';
+  /** Something done to the scenario's server during the cell (family faults). */
+  fault?: Fault;
 }

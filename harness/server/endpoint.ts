@@ -41,6 +41,8 @@ export interface ServerEndpoint {
   httpAddress?: string;
   internal: InternalPki;
   authorization?: EndpointAuthorization;
+  /** The server's container, for the faults done to it (server/faults.ts). */
+  containerId?: string;
 }
 
 /** The harness's own connections live as long as a run or a `serve` session. */

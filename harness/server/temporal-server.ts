@@ -209,6 +209,7 @@ export class StartedTemporalServer extends AbstractStartedContainer {
       httpAddress: `${this.getHost()}:${this.getMappedPort(FRONTEND_HTTP_PORT)}`,
       internal: this.internal,
       ...(this.authorization ? { authorization: this.authorization } : {}),
+      containerId: this.getId(),
     };
   }
 
