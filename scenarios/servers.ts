@@ -59,6 +59,7 @@ export const SERVERS = {
     certificate: 'server',
     requireClientAuth: false,
     about: 'clientCaFiles set but requireClientAuth false: the server never asks for a client certificate.',
+  },
   'tls-faults': {
     mode: 'tls',
     certificate: 'server',

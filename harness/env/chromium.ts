@@ -3,10 +3,10 @@
  * no browser, and its own download needs the internet; the distribution package works on the
  * closed network, so on Debian as root the harness installs it on first use.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { HarnessError } from '../errors';
 import { log } from '../log';
+import { lastLines, runCommand } from './run-command';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -30,20 +30,10 @@ const HOW_TO_INSTALL =
   `Chromium is needed to render the HTML report and was not found at ${CHROMIUM}: ` +
   'install it with "sudo apt-get install chromium" (Debian/Ubuntu) or your distribution\'s chromium package';
 
-/** Run a command to completion; resolve with its exit code and the last line of its stderr (apt's reason). */
-function run(command: string, args: string[]): Promise<{ code: number | null; lastError: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, lastError: stderr.trim().split('\n').pop() ?? '' }));
-  });
+/** apt-get, non-interactive; resolves with its exit code and the last line of its stderr (apt's reason). */
+async function run(command: string, args: string[]): Promise<{ code: number | null; lastError: string }> {
+  const { code, stderr } = await runCommand(command, args, { ...process.env, DEBIAN_FRONTEND: 'noninteractive' });
+  return { code, lastError: lastLines(stderr) };
 }
 
 const aptInstall = () => run('apt-get', ['install', '-y', '-qq', 'chromium']);

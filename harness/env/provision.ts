@@ -25,8 +25,11 @@ export async function provision(): Promise<Provisioned> {
     const begin = Date.now();
     return [await step(), Date.now() - begin];
   };
-  const [, dockerEngineMs] = await timed(ensureDockerEngine);
-  const [, serverBinaryMs] = process.env.TLS_HARNESS_SERVER_IMAGE ? [null, 0] : await timed(() => ensureServerBinary());
+  // Independent, so side by side: on a fresh machine the engine install and the server build.
+  const [[, dockerEngineMs], [, serverBinaryMs]] = await Promise.all([
+    timed(ensureDockerEngine),
+    process.env.TLS_HARNESS_SERVER_IMAGE ? ([null, 0] as const) : timed(() => ensureServerBinary()),
+  ]);
   const [image, serverImageMs] = await timed(ensureServerImage);
   await sweepLeftoverContainers();
   return { image, timings: { dockerEngineMs, serverBinaryMs, serverImageMs } };

@@ -2,14 +2,16 @@
  * The Temporal server binary: `go install`ed once per version into the cache, static (no cgo,
  * pure-Go SQLite), so it runs in an image built FROM scratch.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir } from './cache';
+import { claimFolder } from './owned';
 import { HarnessError } from '../errors';
-import { log } from '../log';
+import { log, withElapsedTime } from '../log';
+import { lastLines, runCommand } from './run-command';
 
 /**
  * The newest server release that builds with this machine's Go 1.26.8 (v1.31.5 and v1.32.2 ask
@@ -68,31 +70,25 @@ export async function goInstallBinary({ what, modulePath, binary, version, dir }
     );
   }
   await mkdir(dir, { recursive: true });
-  const staging = await mkdtemp(path.join(dir, '.build-'));
+  // Build into a scratch folder and rename, so an interrupted build never leaves a half binary;
+  // claimed, so that a build killed midway leaves nothing either (the next run sweeps it).
+  const staging = path.join(dir, `.build-${process.pid}`);
+  const releaseStaging = claimFolder(staging);
   const started = Date.now();
-  log(`building ${what} ${version} with "go install" (a few minutes the first time)`);
-  const { code, stderr } = await run('go', ['install', `${modulePath}@${version}`], {
+  log(`building ${what} ${version} with "go install" (minutes, once)`);
+  const build = runCommand('go', ['install', `${modulePath}@${version}`], {
     ...process.env,
     CGO_ENABLED: '0',
     GOBIN: staging,
   });
+  const { code, stderr } = await withElapsedTime(`building ${what} ${version}`, build);
   if (code !== 0) {
-    await rm(staging, { recursive: true, force: true });
-    throw new HarnessError(`"go install ${modulePath}@${version}" failed: ${lastLines(stderr)}`);
+    releaseStaging();
+    throw new HarnessError(`"go install ${modulePath}@${version}" failed: ${lastLines(stderr, 3)}`);
   }
   await rename(path.join(staging, binary), path.join(dir, binary));
-  await rm(staging, { recursive: true, force: true });
+  releaseStaging();
   log(`built ${what} ${version} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
-  });
 }
 
 function fileSha256(file: string): Promise<string> {
@@ -103,8 +99,4 @@ function fileSha256(file: string): Promise<string> {
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
   });
-}
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' | ');
 }

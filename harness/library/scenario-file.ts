@@ -167,6 +167,7 @@ const scenarioShape = shape<Scenario>({
   expect: shape<Scenario['expect']>({ client: oneOf(EXPECTATIONS), worker: oneOf(EXPECTATIONS) }),
   divergence: optional(text),
   verify: optional(oneOf(['payloads-encrypted-at-rest', 'client-auth-refused'])),
+  fault: optional(oneOf(['pause'])),
   route: optional(shape<NonNullable<Scenario['route']>>({ client: route, worker: route })),
 });
 

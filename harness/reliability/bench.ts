@@ -151,20 +151,28 @@ async function coldBuild(log: (line: string) => void) {
  * Each negative client case as an application with the SDK's defaults meets it: Connection.connect
  * with its default connect timeout (10 s) and retry interceptor, then the workflow started and
  * awaited on a task queue (for the cases that connect). Scenarios that need a process environment
- * of their own are left out: this runs in the bench's process.
+ * of their own or a proxy are left out: this runs in the bench's process and starts no proxies.
  */
 async function sdkDefaults(cells: CellResult[]): Promise<SdkDefaultCase[]> {
   const negative = cells.filter((cell) => cell.stack === 'client' && cell.expected === 'fail' && cell.passed);
   const scenarios = negative
     .map((cell) => SCENARIOS.find((scenario) => scenario.name === cell.scenario)!)
-    .filter((scenario) => !scenario.client.environment && scenario.client.address !== 'no-port');
+    .filter(
+      (scenario) =>
+        !scenario.client.environment && !scenario.client.proxy && scenario.family !== 'intermediary' && scenario.client.address !== 'no-port',
+    );
   const environment = await setUpMatrixEnvironment(serversFor(scenarios, SERVERS), { certsRoot: os.tmpdir() });
   try {
     return await runLimited(
       scenarios.map((scenario) => async () => {
         const harnessMs = negative.find((cell) => cell.scenario === scenario.name)!.ms;
         const endpoint = environment.description.endpoints[scenario.server];
-        const { target } = await connectionUnderTest(scenario.client, endpoint.address, environment.pki, false, endpoint.authorization);
+        const places = {
+          server: endpoint.address,
+          httpApi: endpoint.httpAddress,
+          tlsProxy: () => Promise.reject(new Error('the bench starts no proxies')),
+        };
+        const { target } = await connectionUnderTest(scenario.client, places, environment.pki, false, endpoint.authorization);
         const { ms, capped, error } = await sdkDefaultAttempt(scenario, target);
         return {
           scenario: scenario.name,
