@@ -11,7 +11,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cacheDir } from './env/cache';
-import { OWNER_PID_LABEL } from './env/labels';
+import { containersOf } from './e2e/containers-of';
 
 jest.setTimeout(240_000);
 
@@ -58,11 +58,9 @@ function matrix(project: string, args: string[], env: NodeJS.ProcessEnv = {}): R
 
 /** What a run with this pid left: its containers, the project's entries, its record in the cache. */
 async function leftovers(pid: number, project: string) {
-  const listed = spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=${OWNER_PID_LABEL}=${pid}`], { encoding: 'utf8' });
-  expect(listed.status).toBe(0);
   const records = await readdir(path.join(cacheDir(), 'owners')).catch(() => [] as string[]);
   return {
-    containers: listed.stdout.split('\n').filter(Boolean).length,
+    containers: containersOf(pid).length,
     projectEntries: await readdir(project),
     record: records.some((name) => name.startsWith(`${pid}-`)),
   };
