@@ -35,4 +35,6 @@ test('PEM is PEM, garbage is other', () => {
 test('conversion commands name the file', () => {
   expect(conversionCommand('der-certificate', 'client.der', 'cert')).toBe('openssl x509 -inform der -in client.der -out client.pem');
   expect(conversionCommand('pkcs12', 'bundle.pfx', 'key')).toBe('openssl pkcs12 -in bundle.pfx -nocerts -nodes -passin pass: -out bundle.key.pem');
+  expect(conversionCommand('double-base64', 'client.pem.b64', 'cert')).toBe('openssl base64 -d -A -in client.pem.b64 -out client.pem');
+  expect(conversionCommand('der-key', 'client-key.der', 'key')).toBe('openssl pkey -inform der -in client-key.der -out client-key.pem');
 });

@@ -92,7 +92,10 @@ export function toPem(bytes: Buffer, encoding: InputEncoding): ConvertedPem | un
   }
 }
 
-/** A PKCS#12 without a password (or with the empty one), as PEM; undefined when it needs one. */
+/**
+ * A PKCS#12 without a password (or with the empty one), as PEM; undefined when it needs one.
+ * node-forge decrypts the bags; node:crypto writes the PEM, since forge parses only RSA keys.
+ */
 function pkcs12ToPem(bytes: Buffer): ConvertedPem | undefined {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
@@ -100,21 +103,27 @@ function pkcs12ToPem(bytes: Buffer): ConvertedPem | undefined {
   } catch {
     return undefined;
   }
+  const der = (asn1: forge.asn1.Asn1) => Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
   const bags = (type: string) => p12.getBags({ bagType: type })[type] ?? [];
-  const certs = bags(forge.pki.oids.certBag)
-    .map((bag) => bag.cert && forge.pki.certificateToPem(bag.cert))
-    .filter((pem): pem is string => Boolean(pem));
+  const certs = bags(forge.pki.oids.certBag).map((bag) =>
+    new X509Certificate(bag.cert ? der(forge.pki.certificateToAsn1(bag.cert)) : der(bag.asn1 as forge.asn1.Asn1)).toString(),
+  );
   const keyBag = [...bags(forge.pki.oids.pkcs8ShroudedKeyBag), ...bags(forge.pki.oids.keyBag)][0];
-  const key = keyBag?.key
-    ? forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)))
-    : undefined;
-  const lf = (pem: string) => pem.replace(/\r\n/g, '\n');
-  return { certs: lf(certs.join('')), key: key && lf(key) };
+  const keyDer = keyBag && (keyBag.key ? der(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key))) : der(keyBag.asn1 as forge.asn1.Asn1));
+  const key = keyDer && (createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string);
+  return { certs: certs.join(''), key: key || undefined };
+}
+
+/** The name for the PEM form of `file`: client.der → client.pem, client.pem.b64 → client.pem, client-key.der → client-key.pem. */
+export function pemFileName(file: string, part: 'cert' | 'key'): string {
+  const stem = file.replace(/(\.(der|cer|crt|p12|pfx|b64|base64|key|pem))+$/i, '');
+  if (part === 'key') return stem.endsWith('key') ? `${stem}.pem` : `${stem}.key.pem`;
+  return `${stem}.pem` === file ? `${stem}-decoded.pem` : `${stem}.pem`;
 }
 
 /** The `openssl` command that converts `file` (in `encoding`) to PEM, for a fix line. */
 export function conversionCommand(encoding: InputEncoding, file: string, part: 'cert' | 'key'): string | undefined {
-  const out = file.replace(/(\.\w+)?$/, part === 'key' ? '.key.pem' : '.pem');
+  const out = pemFileName(file, part);
   switch (encoding) {
     case 'der-certificate':
       return `openssl x509 -inform der -in ${file} -out ${out}`;

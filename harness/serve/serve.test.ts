@@ -155,6 +155,15 @@ test('mtls: a client and a worker configured only from the printed settings run 
     const fromProfile = loadClientConnectConfig({ configSource: { path: ready.profile }, overrideEnvVars: {} });
     expect(fromProfile).toEqual(fromVariables);
     expect(await runGreeting(fromVariables.connectionOptions, fromVariables.namespace)).toBe('Hello, serve!');
+
+    // (c) mtls keeps requireClientAuth on: without the client certificate the server refuses.
+    const { clientCertPair: _given, ...serverAuthOnly } = samplesTls;
+    const withoutCert = Connection.lazy({ address: variables.TEMPORAL_ADDRESS, tls: serverAuthOnly, interceptors: [] });
+    try {
+      await expect(withoutCert.withDeadline(Date.now() + 5000, () => withoutCert.workflowService.getSystemInfo({}))).rejects.toThrow(/certificate required/);
+    } finally {
+      await withoutCert.close();
+    }
   } finally {
     session.child.kill('SIGINT');
   }

@@ -7,6 +7,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { DiagnosisCode } from '../diagnosis/codes';
 import { certificateStructure, KEY_USAGE_OID, keyUsages, type CertificateStructure, type KeyUsage } from './der';
 import { finding, type Finding, type Severity } from './findings';
+import { workerRefusal } from '../pki/key-support';
 import { keyName } from './key-lint';
 
 export type CertRole = 'client' | 'client-issuer' | 'server' | 'server-issuer';
@@ -47,6 +48,8 @@ interface RoleRules {
    * RSA under 2048 bits; the Go server verifies client chains and refuses only under 1024.
    */
   rsaErrorBelow: number;
+  /** The worker (rustls) must verify or sign with this certificate's key, so its refusals are errors. */
+  workerUsesKey: boolean;
   usage: UsageRule;
   issuer: boolean;
 }
@@ -58,6 +61,7 @@ const ROLES: Record<CertRole, RoleRules> = {
     expired: 'CLIENT_CERT_EXPIRED',
     notYetValid: 'CLIENT_CERT_NOT_YET_VALID',
     rsaErrorBelow: 1024,
+    workerUsesKey: true,
     // The Go server checks only the EKU; a keyUsage without digitalSignature breaks stricter peers.
     usage: { eku: 'clientAuth', keyUsage: ['digitalSignature'], code: 'CLIENT_CERT_WRONG_USAGE', keyUsageSeverity: 'warning' },
     issuer: false,
@@ -66,6 +70,7 @@ const ROLES: Record<CertRole, RoleRules> = {
     expired: 'CA_CERT_EXPIRED',
     notYetValid: 'CA_CERT_NOT_YET_VALID',
     rsaErrorBelow: 1024,
+    workerUsesKey: false, // the Go server verifies client chains
     usage: ISSUER_USAGE,
     issuer: true,
   },
@@ -73,6 +78,7 @@ const ROLES: Record<CertRole, RoleRules> = {
     expired: 'SERVER_CERT_EXPIRED',
     notYetValid: 'SERVER_CERT_NOT_YET_VALID',
     rsaErrorBelow: 2048,
+    workerUsesKey: true,
     // OpenSSL's "sslserver" purpose (the client stack) rejects a keyUsage with none of these.
     usage: {
       eku: 'serverAuth',
@@ -86,6 +92,7 @@ const ROLES: Record<CertRole, RoleRules> = {
     expired: 'CA_CERT_EXPIRED',
     notYetValid: 'CA_CERT_NOT_YET_VALID',
     rsaErrorBelow: 2048,
+    workerUsesKey: true,
     usage: ISSUER_USAGE,
     issuer: true,
   },
@@ -160,11 +167,37 @@ const checkSignature: Check = (entry) => {
     : [];
 };
 
-const checkKeySize: Check = ({ cert, where }, rules) => {
-  const bits = cert.publicKey.asymmetricKeyType === 'rsa' ? cert.publicKey.asymmetricKeyDetails?.modulusLength : undefined;
+/**
+ * The key's algorithm and size, per stack: rustls with ring (the worker) has no P-521 and no RSA
+ * under 2048 bits, for a server chain it verifies and a client key it signs with; OpenSSL (the
+ * client) and the Go server take them.
+ */
+const checkKey: Check = ({ cert, where }, rules) => {
+  const key = cert.publicKey;
+  const refusal = workerRefusal(key);
+  if (refusal && rules.workerUsesKey) {
+    const why = refusal === 'KEY_TOO_SMALL' ? 'RSA keys under 2048 bits' : 'this algorithm';
+    return [finding(refusal, 'error', `${where} has an ${keyName(key)} key: the worker (rustls) refuses ${why}, the client (OpenSSL) takes it`)];
+  }
+  const bits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails?.modulusLength : undefined;
   if (bits === undefined || bits >= 2048) return [];
   const severity: Severity = bits < rules.rsaErrorBelow ? 'error' : 'warning';
   return [finding('KEY_TOO_SMALL', severity, `${where} has an RSA key of ${bits} bits (2048 is the minimum to rely on)`)];
+};
+
+/**
+ * A CA as the server's own certificate (`openssl req -x509` sets CA:TRUE): webpki refuses it as
+ * the end entity. Offline, a self-signed CA in the CA file that names hosts is most likely that.
+ */
+const checkCaAsLeaf: Check = (entry) => {
+  const { cert, role, where } = entry;
+  if (role === 'server' && cert.ca) {
+    return [finding('CA_USED_AS_END_ENTITY', 'error', `${where} is a CA (basicConstraints CA:TRUE); the worker (rustls) refuses a CA as the server's certificate, the client (OpenSSL) takes it`)];
+  }
+  if (role === 'server-issuer' && cert.ca && isSelfSigned(cert) && cert.subjectAltName) {
+    return [finding('CA_USED_AS_END_ENTITY', 'warning', `${where} is a self-signed CA that names hosts (${cert.subjectAltName}): if the server presents it as its own certificate, the worker (rustls) refuses it`)];
+  }
+  return [];
 };
 
 const checkUsage: Check = (entry, rules) => {
@@ -191,7 +224,7 @@ const checkIsCa: Check = (entry, rules) =>
     ? [finding('CA_NOT_A_CA', 'error', `${entry.where} is not a CA (basicConstraints CA:FALSE or absent): it cannot have issued another certificate`)]
     : [];
 
-const CHECKS: readonly Check[] = [checkValidity, checkVersion, checkSignature, checkKeySize, checkUsage, checkIsCa];
+const CHECKS: readonly Check[] = [checkValidity, checkVersion, checkSignature, checkKey, checkUsage, checkIsCa, checkCaAsLeaf];
 
 export function checkCertificate(entry: CertEntry, now: number): Finding[] {
   const rules = ROLES[entry.role];

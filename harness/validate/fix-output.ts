@@ -1,5 +1,6 @@
 /**
- * `--fix-output DIR`: repaired copies of the damaged PEM files, written beside nothing the user
+ * `--fix-output DIR`: repaired copies of the damaged PEM files, and PEM copies of DER, PKCS#12
+ * (without a password) and double-encoded ones, written beside nothing the user
  * owns. A copy is planned before any check runs (so findings can point to it) and written only
  * when the setup was read without error; an original is never overwritten. Keys are 0600.
  */
@@ -7,6 +8,7 @@ import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HarnessError } from '../errors';
 import { writeSecret } from '../pki/harness-pki';
+import { pemFileName } from '../pki/encodings';
 import { repairPem } from '../pki/pem-damage';
 import { repairable } from './lint';
 import type { PemInput, PemInputs } from './pem-input';
@@ -15,14 +17,21 @@ import type { PemRole } from './settings';
 /** File names for PEMs that came as envconfig data, not from a file. */
 const DATA_NAMES: Record<PemRole, string> = { ca: 'ca.pem', cert: 'client.pem', key: 'client.key' };
 
-const needsRepair = (input: PemInput) => repairable(input) && repairPem(input.text) !== input.text;
+const needsRepair = (input: PemInput) => input.converted !== undefined || (repairable(input) && repairPem(input.text) !== input.text);
+
+/** A repaired copy keeps the file's name; a converted one (DER, PKCS#12, base64) gets its PEM name. */
+function copyName(input: PemInput): string {
+  if (input.origin.kind !== 'file') return DATA_NAMES[input.role];
+  const name = path.basename(input.origin.path);
+  return input.converted ? pemFileName(name, input.role === 'key' ? 'key' : 'cert') : name;
+}
 
 /** Where each damaged input's repaired copy goes in `dir`. */
 export async function planRepairs(inputs: PemInputs, dir: string | undefined): Promise<Map<PemRole, string>> {
   const plan = new Map<PemRole, string>();
   if (dir === undefined) return plan;
   const damaged = Object.values(inputs).filter(needsRepair);
-  const names = damaged.map((input) => (input.origin.kind === 'file' ? path.basename(input.origin.path) : DATA_NAMES[input.role]));
+  const names = damaged.map(copyName);
   for (const [index, input] of damaged.entries()) {
     const clash = names.indexOf(names[index]) !== names.lastIndexOf(names[index]);
     plan.set(input.role, path.resolve(dir, clash ? `${input.role}-${names[index]}` : names[index]));

@@ -6,7 +6,8 @@
  */
 import { isIP } from 'node:net';
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { DIAGNOSES } from '../diagnosis/codes';
+import { DIAGNOSES, type DiagnosisCode } from '../diagnosis/codes';
+import type { InputEncoding } from '../pki/encodings';
 import { detectPemDamage, HARMLESS, repairPem } from '../pki/pem-damage';
 import { certEntry, checkCertificate, describeCertificate, isSelfSigned, issuerPath, subjectOf, type CertEntry, type CertRole } from './cert-checks';
 import { finding, type CheckResult } from './findings';
@@ -40,6 +41,7 @@ export function lint(context: LintContext): LintResult {
   const results: CheckResult[] = [];
   const texts = new Map<PemRole, string>();
   for (const input of Object.values(inputs)) {
+    if (input.converted) results.push(lintEncoding(input, context.repairedCopies.get(input.role)));
     const damage = lintDamage(input, context.repairedCopies.get(input.role));
     results.push(damage);
     texts.set(input.role, damage.parseText);
@@ -65,6 +67,30 @@ export function lint(context: LintContext): LintResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+const ENCODING_CODES: Partial<Record<InputEncoding, DiagnosisCode>> = {
+  'der-certificate': 'CERT_DER_NOT_PEM',
+  'der-key': 'KEY_DER_NOT_PEM',
+  pkcs12: 'PKCS12_NOT_PEM',
+  'double-base64': 'PEM_DOUBLE_ENCODED',
+};
+
+const ENCODING_NAMES: Partial<Record<InputEncoding, string>> = {
+  'der-certificate': 'a DER (binary) certificate',
+  'der-key': 'a DER (binary) private key',
+  pkcs12: 'a PKCS#12 bundle (.pfx/.p12)',
+  'double-base64': 'a PEM base64-encoded once more',
+};
+
+/** Neither stack reads anything but PEM; the rest of the checks read the converted PEM. */
+function lintEncoding(input: PemInput, copy: string | undefined): CheckResult {
+  const { from, command } = input.converted!;
+  const offer = copy ? `the converted copy is ${copy}` : 'validate --fix-output DIR writes a PEM copy';
+  return {
+    findings: [finding(ENCODING_CODES[from]!, 'error', `${input.label} is ${ENCODING_NAMES[from]}, not PEM`, `Convert it: ${command} (${offer}).`)],
+    checked: [],
+  };
+}
 
 interface DamageResult extends CheckResult {
   /** The text the other checks parse: the repaired form when repair is possible. */

@@ -45,6 +45,11 @@ extendedKeyUsage = clientAuth
 basicConstraints = CA:FALSE
 keyUsage = digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth
+[ self_signed_server ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign,digitalSignature
+subjectKeyIdentifier = hash
+subjectAltName = DNS:localhost,IP:127.0.0.1
 [ ca_db ]
 database = ca-db/index.txt
 serial = ca-db/serial
@@ -58,7 +63,7 @@ commonName = optional
 organizationName = optional
 `;
 
-type KeySpec = 'rsa:2048' | 'rsa:1024' | 'ec';
+type KeySpec = 'rsa:2048' | 'rsa:1024' | 'ec' | 'ec:P-521' | 'ed25519';
 type Issuer = 'root' | 'intermediate' | 'otherRoot';
 
 interface LeafSpec {
@@ -81,6 +86,9 @@ const KEYS: Record<string, KeySpec> = {
   client: 'rsa:2048',
   clientEc: 'ec',
   clientSmall: 'rsa:1024',
+  clientP521: 'ec:P-521',
+  clientEd25519: 'ed25519',
+  caAsLeaf: 'rsa:2048',
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -102,6 +110,8 @@ function leaves(now: number): Record<string, LeafSpec> {
     'client-sha1': { ...client, digest: 'sha1' },
     'client-other-ca': { ...client, issuer: 'otherRoot' },
     'client-small-key': { ...client, key: 'clientSmall' },
+    'client-p521': { ...client, key: 'clientP521' },
+    'client-ed25519': { ...client, key: 'clientEd25519' },
     'server-expired': { ...server, window: { start: opensslDate(now - 60 * DAY_MS), end: opensslDate(now - DAY_MS) } },
     'server-v1': { ...server, extensions: null },
     'server-sha1': { ...server, digest: 'sha1' },
@@ -127,6 +137,15 @@ export interface OpensslFixtures {
   /** Leaf then intermediate, in one file; and the same in the wrong order. */
   clientChain: string;
   clientChainReversed: string;
+  /** The client certificate and key in other forms than PEM, as other tools and secret stores hand them out. */
+  clientCertDer: string;
+  clientKeyDer: string;
+  /** `openssl pkcs12 -export -passout pass:` of the client certificate and key. */
+  clientPkcs12: string;
+  /** The client certificate PEM base64-encoded once more (`openssl base64 -A`). */
+  clientCertBase64: string;
+  /** `openssl req -x509` with CA:TRUE and SANs for localhost: a server certificate that is its own CA. */
+  caAsLeaf: string;
 }
 
 /**
@@ -148,7 +167,14 @@ export function makeOpensslFixtures(dir: string, options: { now?: number; root?:
   }
   for (const [name, spec] of Object.entries(KEYS)) {
     if (name === 'root' && options.root) continue;
-    const algorithm = spec === 'ec' ? ['ecparam', '-name', 'prime256v1', '-genkey'] : ['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${spec.slice(4)}`];
+    const algorithms: Record<KeySpec, string[]> = {
+      ec: ['ecparam', '-name', 'prime256v1', '-genkey'],
+      'ec:P-521': ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521'],
+      ed25519: ['genpkey', '-algorithm', 'ED25519'],
+      'rsa:2048': ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+      'rsa:1024': ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'],
+    };
+    const algorithm = algorithms[spec];
     // ecparam -genkey writes an EC PARAMETERS block before the SEC1 key, as users get it by default.
     run(...algorithm, '-out', file(`${name}.key`));
   }
@@ -177,7 +203,12 @@ export function makeOpensslFixtures(dir: string, options: { now?: number; root?:
   const pem = (name: string) => readFileSync(file(name), 'utf8');
   writeFileSync(file('client-chain.pem'), pem('client-chain-leaf.pem') + pem('intermediate.pem'));
   writeFileSync(file('client-chain-reversed.pem'), pem('intermediate.pem') + pem('client-chain-leaf.pem'));
-  for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.key'))) chmodSync(file(name), 0o600);
+  run('x509', '-in', file('client.pem'), '-outform', 'der', '-out', file('client.der'));
+  run('pkey', '-in', file('client.key'), '-outform', 'der', '-out', file('client-key.der'));
+  run('pkcs12', '-export', '-in', file('client.pem'), '-inkey', file('client.key'), '-passout', 'pass:', '-out', file('client.p12'));
+  run('base64', '-A', '-in', file('client.pem'), '-out', file('client.pem.b64'));
+  run('req', '-config', 'openssl.cnf', '-x509', '-new', '-key', file('caAsLeaf.key'), '-subj', '/CN=localhost', '-days', '365', '-extensions', 'self_signed_server', '-out', file('ca-as-leaf.pem'));
+  for (const name of readdirSync(dir).filter((entry) => /\.key$|key\.der$|\.p12$/.test(entry))) chmodSync(file(name), 0o600);
   return {
     dir,
     cert: (name) => file(`${name}.pem`),
@@ -187,5 +218,10 @@ export function makeOpensslFixtures(dir: string, options: { now?: number; root?:
     clientLegacyEncryptedKey: file('client-legacy-encrypted.key'),
     clientChain: file('client-chain.pem'),
     clientChainReversed: file('client-chain-reversed.pem'),
+    clientCertDer: file('client.der'),
+    clientKeyDer: file('client-key.der'),
+    clientPkcs12: file('client.p12'),
+    clientCertBase64: file('client.pem.b64'),
+    caAsLeaf: file('ca-as-leaf.pem'),
   };
 }

@@ -5,9 +5,9 @@
  * further can be checked. A PEM that is merely damaged (escaped newlines, indentation, ...) is
  * read, and lint.ts names the damage.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { HarnessError } from '../errors';
+import { conversionCommand, detectEncoding, toPem, type InputEncoding } from '../pki/encodings';
 import { readInputFile } from '../pki/input-file';
 import { detectPemDamage, repairPem } from '../pki/pem-damage';
 import type { PemOrigin, PemRole, TlsSettings } from './settings';
@@ -19,7 +19,10 @@ export interface PemInput {
   label: string;
   /** The bytes as given: what the SDK receives. */
   raw: Buffer;
+  /** The PEM text the checks read: the file's, or the PEM converted from DER, PKCS#12 or base64. */
   text: string;
+  /** Set when the input is not PEM but converts to it: its form, and the openssl command that converts it. */
+  converted?: { from: InputEncoding; command: string };
 }
 
 export type PemInputs = Partial<Record<PemRole, PemInput>>;
@@ -51,19 +54,39 @@ export async function readPemInputs(tls: TlsSettings | false): Promise<PemInputs
 async function readPemInput(role: PemRole, origin: PemOrigin): Promise<PemInput> {
   const label = describeOrigin(role, origin);
   const raw = origin.kind === 'file' ? readInputFile(label, origin.path) : origin.data;
+  const file = origin.kind === 'file' ? origin.path : undefined;
+  const converted = convertToPem(role, label, raw, file);
+  if (converted) return { role, origin, label, raw, ...converted };
   const text = raw.toString('utf8');
-  refuseNonPem(role, label, raw, text, origin.kind === 'file' ? origin.path : undefined);
+  refuseNonPem(role, label, text);
   return { role, origin, label, raw, text };
+}
+
+/** The forms that are not PEM but hold what `role` needs, converted (the checks then read the PEM). */
+function convertToPem(role: PemRole, label: string, raw: Buffer, file: string | undefined): Pick<PemInput, 'text' | 'converted'> | undefined {
+  const encoding = detectEncoding(raw);
+  if (encoding === 'pem' || encoding === 'other') return undefined;
+  const part = role === 'key' ? 'key' : 'cert';
+  const command = conversionCommand(encoding, file ? path.basename(file) : 'FILE', part)!;
+  const pem = toPem(raw, encoding);
+  if (!pem) {
+    throw new HarnessError(`${label} is a PKCS#12 bundle protected by a password: extract the PEM with \`${command.replace(' -passin pass:', '')}\` (it asks for the password)`);
+  }
+  const text = part === 'key' ? pem.key : pem.certs;
+  if (!text) throw new HarnessError(`${label} holds ${part === 'key' ? 'a certificate' : 'a private key'} in ${encoding} form, not ${MIX_UPS[role]}`);
+  return { text, converted: { from: encoding, command } };
 }
 
 /** Control characters no PEM holds (tab, CR and LF excepted), and the UTF-8 replacement for invalid bytes. */
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
 
-function refuseNonPem(role: PemRole, label: string, raw: Buffer, text: string, file: string | undefined): void {
+function refuseNonPem(role: PemRole, label: string, text: string): void {
   if (text.trim() === '') {
     throw new HarnessError(`${label} is empty: give the file that holds the ${ROLE_NOUNS[role]} PEM`);
   }
-  if (BINARY.test(text)) throw new HarnessError(`${label} ${binaryVerdict(role, raw, file)}`);
+  if (BINARY.test(text)) {
+    throw new HarnessError(`${label} is binary, not a PEM text file: give the ${ROLE_NOUNS[role]} PEM file (it starts with -----BEGIN)`);
+  }
   if (detectPemDamage(text).some((damage) => damage.kind === 'not-pem')) {
     throw new HarnessError(`${label} is not PEM (no -----BEGIN line and no base64): give the ${ROLE_NOUNS[role]} PEM file`);
   }
@@ -83,23 +106,3 @@ const MIX_UPS: Record<PemRole, string> = {
   cert: 'a certificate: give the client certificate file here (are the certificate and the key swapped?)',
   key: 'a private key: give the client private key file here (are the certificate and the key swapped?)',
 };
-
-/** Binary content: DER is a common mix-up with a known conversion; anything else is garbage. */
-function binaryVerdict(role: PemRole, raw: Buffer, file: string | undefined): string {
-  const name = file ? path.basename(file) : 'FILE';
-  const convert = (kind: 'x509' | 'pkey') => `openssl ${kind} -inform der -in ${name} -out ${name.replace(/(\.\w+)?$/, '.pem')}`;
-  if (parses(() => new X509Certificate(raw))) return `is a DER (binary) certificate, not PEM: convert it with \`${convert('x509')}\``;
-  if (role === 'key' && parses(() => createPrivateKey({ key: raw, format: 'der', type: 'pkcs8' }))) {
-    return `is a DER (binary) key, not PEM: convert it with \`${convert('pkey')}\``;
-  }
-  return `is binary, not a PEM text file: give the ${ROLE_NOUNS[role]} PEM file (it starts with -----BEGIN)`;
-}
-
-function parses(attempt: () => unknown): boolean {
-  try {
-    attempt();
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -23,6 +23,7 @@ import type { Outcome, Stack } from '../matrix/results';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import { checkPollAllowed, OK, refusalAtConnect, withTimeout, type StackAttempt } from '../stacks/cell';
 import { apiKeyEvidence } from '../auth/evidence';
+import { finding, type CheckResult } from './findings';
 import { LIVE_TIMEOUT_MS } from './server-cert';
 
 export interface ProbeTarget {
@@ -146,6 +147,26 @@ async function probeWorkerStack(target: ProbeTarget): Promise<StackAttempt> {
 }
 
 const withApiKey = (target: ProbeTarget) => (target.apiKey === undefined ? {} : { apiKey: target.apiKey });
+
+/**
+ * mTLS enforcement, when the setup has a client certificate: the client stack once more without
+ * it. Getting in means the server does not ask for one (`requireClientAuth: false` beside
+ * `clientCaFiles`, or a TLS-only server), so any client, expired or foreign, would too.
+ */
+export async function checkClientAuthEnforced(target: ProbeTarget): Promise<CheckResult> {
+  if (!target.tls || !target.tls.clientCertPair) return { findings: [], checked: [] };
+  const { clientCertPair: _given, ...withoutCertificate } = target.tls;
+  const attempt = await probeClientStack({ ...target, tls: withoutCertificate });
+  if (attempt.error) {
+    return { findings: [], checked: [`without the client certificate, ${target.address} refuses the client: mTLS is enforced`] };
+  }
+  return {
+    findings: [
+      finding('MTLS_NOT_ENFORCED', 'error', `${target.address} let the client in without its client certificate: the server does not require one, so an expired or foreign certificate would get in too`),
+    ],
+    checked: [],
+  };
+}
 
 /**
  * Where the stacks disagree (a different outcome, or a different cause for the same failure),

@@ -107,6 +107,8 @@ function bundledRoots(): X509Certificate[] {
 function checkTrust(leaf: X509Certificate, sentChain: X509Certificate[], ca: TrustedCa): Finding[] {
   const anchors = ca.label ? ca.certs : bundledRoots();
   const trusted = (cert: X509Certificate) => anchors.some((anchor) => anchor.fingerprint256 === cert.fingerprint256);
+  // A leaf trusted as it is (a self-signed certificate given as the CA) needs no path.
+  if (trusted(leaf) && isSelfSigned(leaf)) return [];
   const path = issuerPath(leaf, [...sentChain, ...anchors]);
   const trustedOnPath = path.filter(trusted);
   const caName = ca.label ?? 'the bundled root store (no CA given)';

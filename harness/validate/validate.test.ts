@@ -4,7 +4,7 @@
  * live through both SDK stacks against the real servers the jest global set-up started.
  */
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -86,7 +86,14 @@ describe('offline: each openssl-made defect is named', () => {
     ['sha1-signature (x509 -req -sha1)', client('client-sha1'), ['error:WEAK_SIGNATURE']],
     ['client-cert-other-ca', client('client-other-ca'), ['warning:CLIENT_CERT_ISSUER_UNKNOWN']],
     ['expires in 10 days', client('client-expires-soon'), ['warning:CERT_EXPIRES_SOON']],
-    ['RSA 1024 key', client('client-small-key'), ['warning:KEY_TOO_SMALL']],
+    ['RSA 1024 key: the worker cannot sign with it', client('client-small-key'), ['error:KEY_TOO_SMALL']],
+    ['P-521 key: the worker has no P-521', client('client-p521'), ['error:KEY_ALGORITHM_UNSUPPORTED']],
+    ['Ed25519 key: both stacks take it', client('client-ed25519'), []],
+    ['certificate as DER (openssl x509 -outform der)', () => ({ cert: fx.clientCertDer, key: fx.keyOf('client') }), ['error:CERT_DER_NOT_PEM']],
+    ['key as DER (openssl pkey -outform der)', () => ({ cert: fx.cert('client'), key: fx.clientKeyDer }), ['error:KEY_DER_NOT_PEM']],
+    ['PKCS#12 as certificate and key (openssl pkcs12 -export)', () => ({ cert: fx.clientPkcs12, key: fx.clientPkcs12 }), ['error:PKCS12_NOT_PEM', 'error:PKCS12_NOT_PEM']],
+    ['certificate PEM base64-encoded again (openssl base64 -A)', () => ({ cert: fx.clientCertBase64, key: fx.keyOf('client') }), ['error:PEM_DOUBLE_ENCODED']],
+    ['CA-as-leaf (openssl req -x509 with CA:TRUE and SANs) given as the CA', () => ({ ca: fx.caAsLeaf }), ['warning:CA_USED_AS_END_ENTITY']],
     ['server-leaf-as-ca', () => ({ ...client('client')(), ca: fx.cert('server') }), ['error:CA_NOT_A_CA', 'warning:CLIENT_CERT_ISSUER_UNKNOWN']],
     ['server-name-override-with-port', () => ({ ...client('client')(), serverName: 'localhost:7233' }), ['error:SERVER_NAME_INVALID']],
   ])('%s', async (_name, files, expected) => {
@@ -131,6 +138,29 @@ describe('--fix-output', () => {
     expect(report.findings[0].fix).toContain(copy);
   });
 
+  test.each<[string, () => ValidateOptions, string[]]>([
+    ['DER certificate and key', () => ({ cert: fx.clientCertDer, key: fx.clientKeyDer }), ['client.pem', 'client-key.pem']],
+    ['PKCS#12 without a password', () => ({ cert: fx.clientPkcs12, key: fx.clientPkcs12 }), ['client.pem', 'client.key.pem']],
+    ['double-encoded certificate', () => ({ cert: fx.clientCertBase64, key: fx.keyOf('client') }), ['client.pem']],
+  ])('converts %s to PEM copies, keys 0600', async (_name, files, names) => {
+    const out = path.join(work, `converted-${names.join('-')}`);
+    const report = await offline({ ca: fx.cert('root'), ...files(), fixOutput: out });
+    expect(report.repaired.map((file) => path.basename(file)).sort()).toEqual([...names].sort());
+    const original = new X509Certificate(readFileSync(fx.cert('client')));
+    for (const copy of report.repaired) {
+      if (/key\.pem$/.test(copy)) {
+        expect(original.checkPrivateKey(createPrivateKey(readFileSync(copy)))).toBe(true);
+        expect(statSync(copy).mode & 0o777).toBe(0o600);
+      } else {
+        expect(new X509Certificate(readFileSync(copy)).fingerprint256).toBe(original.fingerprint256);
+      }
+    }
+    // The copies pass: validating them names nothing.
+    const cert = report.repaired.find((file) => !/key\.pem$/.test(file)) ?? fx.cert('client');
+    const key = report.repaired.find((file) => /key\.pem$/.test(file)) ?? fx.keyOf('client');
+    expect(problems(await offline({ ca: fx.cert('root'), cert, key }))).toEqual([]);
+  });
+
   test('refuses a folder where a copy would replace its original, writing nothing', async () => {
     const damaged = withLiteralNewlines(fx, fx.keyOf('client'));
     const listing = readdirSync(fx.dir).sort();
@@ -157,6 +187,7 @@ describe('offline: the server-cert family, on openssl-made server certificates',
     ['chain-not-sent', () => ({ sent: [fx.cert('server-via-intermediate')], ca: fx.cert('root') }), ['error:SERVER_CA_UNTRUSTED']],
     ['intermediate-as-only-root', () => ({ sent: [fx.cert('server-via-intermediate'), fx.cert('intermediate')], ca: fx.cert('intermediate') }), ['error:INTERMEDIATE_AS_ROOT']],
     ['server cert with EKU clientAuth only', () => ({ sent: [fx.cert('server-client-auth-only')], ca: fx.cert('root') }), ['error:SERVER_CERT_WRONG_USAGE']],
+    ['ca-as-leaf: the server sends a self-signed CA:TRUE certificate, trusted as its own CA', () => ({ sent: [fx.caAsLeaf], ca: fx.caAsLeaf }), ['error:CA_USED_AS_END_ENTITY']],
   ])('%s', (_name, setup, expected) => {
     const { sent, dial, serverName, ca } = setup();
     const result = lintServerChain(certs(...sent), dial ?? 'localhost:7233', { serverName }, { certs: ca ? certs(ca) : [], label: ca }, Date.now());
@@ -223,6 +254,27 @@ describe('live, through both SDK stacks against the real servers', () => {
     const report = await validate({ address: address(server), ...options }, {});
     const errors = report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
     expect({ errors: errors.sort(), probes: outcomes(report) }).toEqual({ errors: [...findings].sort(), probes: expected });
+  });
+
+  test('mTLS not enforced: the client gets in without its certificate, MTLS_NOT_ENFORCED although both probes pass', async () => {
+    const report = await validate({ address: address('mtls-not-enforced'), ...harnessClient() }, {});
+    expect(outcomes(report)).toEqual({ client: 'ok', worker: 'ok' });
+    expect(problems(report)).toEqual(['error:MTLS_NOT_ENFORCED']);
+    expect(report.ok).toBe(false);
+    const enforced = await validate({ address: address('mtls'), ...harnessClient() }, {});
+    expect(enforced.checked.join('\n')).toMatch(/without the client certificate, .* refuses the client: mTLS is enforced/);
+  });
+
+  test.concurrent.each<[string, () => ValidateOptions, string[], Record<string, string>]>([
+    ['client certificate as DER', () => ({ address: address('mtls'), ca: harness.certPath('ca'), cert: live.clientCertDer, key: live.keyOf('client') }), ['CERT_DER_NOT_PEM'], { client: 'CERT_DER_NOT_PEM', worker: 'CERT_DER_NOT_PEM' }],
+    ['PKCS#12 as the certificate', () => ({ address: address('mtls'), ca: harness.certPath('ca'), cert: live.clientPkcs12, key: live.keyOf('client') }), ['PKCS12_NOT_PEM'], { client: 'PKCS12_NOT_PEM', worker: 'PKCS12_NOT_PEM' }],
+    ['double-encoded certificate', () => ({ address: address('mtls'), ca: harness.certPath('ca'), cert: live.clientCertBase64, key: live.keyOf('client') }), ['PEM_DOUBLE_ENCODED'], { client: 'PEM_DOUBLE_ENCODED', worker: 'PEM_DOUBLE_ENCODED' }],
+    ['P-521 client key', () => ({ address: address('mtls'), ca: harness.certPath('ca'), cert: live.cert('client-p521'), key: live.keyOf('client-p521') }), ['KEY_ALGORITHM_UNSUPPORTED'], { client: 'ok', worker: 'KEY_ALGORITHM_UNSUPPORTED' }],
+    ['P-521 server certificate', () => ({ address: address('tls-p521'), ca: harness.certPath('ca') }), ['KEY_ALGORITHM_UNSUPPORTED'], { client: 'ok', worker: 'KEY_ALGORITHM_UNSUPPORTED' }],
+    ['CA used as the server certificate', () => ({ address: address('tls-ca-as-leaf'), ca: harness.certPath('serverCaAsLeaf') }), ['CA_USED_AS_END_ENTITY'], { client: 'ok', worker: 'CA_USED_AS_END_ENTITY' }],
+  ])('live, %s: named offline and by both probes', async (_name, options, errors, expected) => {
+    const report = await validate(options(), {});
+    expect({ errors: report.findings.filter((f) => f.severity === 'error').map((f) => f.code), probes: outcomes(report) }).toEqual({ errors, probes: expected });
   });
 
   test('the stacks disagreeing is said, with the matrix explanation', async () => {

@@ -51,13 +51,16 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
   const repaired = await writeRepairs(repairedCopies, inputs);
   // The SDKs load only for a live check, so that --offline starts fast.
   const live = options.offline ? undefined : await import('./probe');
-  const probes = live ? await live.runProbes(probeTarget(settings, inputs, offline.parsed)) : [];
-  const findings = [...offline.findings, ...apiKey.findings, ...server.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const target = probeTarget(settings, inputs, offline.parsed);
+  const [probes, enforcement] = live
+    ? await Promise.all([live.runProbes(target), live.checkClientAuthEnforced(target)])
+    : [[], { findings: [], checked: [] }];
+  const findings = [...offline.findings, ...apiKey.findings, ...server.findings, ...enforcement.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return {
     ok: !hasErrors(findings) && probes.every((probe) => probe.actual === 'ok'),
     source: settings.source,
     settings,
-    checked: [...offline.checked, ...apiKey.checked, ...server.checked],
+    checked: [...offline.checked, ...apiKey.checked, ...server.checked, ...enforcement.checked],
     findings,
     probes,
     disagreement: live ? live.disagreement(probes) : null,
