@@ -30,6 +30,8 @@ export async function matrixAction(options: MatrixCommandOptions): Promise<void>
     concurrency: options.concurrency,
     certsRoot: options.certs,
     keepCerts: options.keepCerts,
+    sdk: options.sdk,
+    node: options.node,
     onCell: (cell, done, total) => {
       if (!cell.passed) mismatches++;
       if (progress) process.stderr.write(`\r${renderProgress(done, total, mismatches)}`);

@@ -7,7 +7,8 @@
  */
 import { Command, Option } from 'commander';
 import { FAMILIES, type Family } from '../matrix/scenario';
-import { parsePositiveInt } from './options';
+import { collect, collectNodeMajor, parsePositiveInt } from './options';
+import type { NodeMajor } from '../versions/node-majors';
 
 export interface MatrixCommandOptions {
   json?: string;
@@ -27,6 +28,8 @@ export interface MatrixCommandOptions {
   clientCert?: string;
   clientKey?: string;
   serverName?: string;
+  sdk?: string[];
+  node?: NodeMajor[];
 }
 
 
@@ -40,6 +43,8 @@ export function registerMatrixCommand(program: Command): void {
     .option('--scenarios <file>', 'run your own scenarios from a .json, .js or .ts file instead of the built-in ones')
     .option('--only <pattern>', 'run only scenarios whose name matches this regular expression')
     .addOption(new Option('--family <name...>', 'run only these families').choices(FAMILIES))
+    .option('--sdk <version>', 'also run the stacks under test on this SDK release (repeatable; installed into the cache once)', collect)
+    .option('--node <major>', 'run the stacks under test on this Node release: 20, 22 or 24 (repeatable)', collectNodeMajor)
     .option('--list', 'list the scenarios and exit')
     .option('--concurrency <n>', 'client cells in flight at once (default: 6)', parsePositiveInt)
     .option('--certs <dir>', 'folder for the minted PKI', 'certs')

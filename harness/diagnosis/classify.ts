@@ -11,6 +11,7 @@ import type { KeyRefusal } from '../pki/key-support';
 import { clientKeyRefusal, keyFitsLaterCertificate, type ClientCertFacts, type InputEncodings } from './evidence';
 import type { IssuerStore } from './trust-stores';
 import { type ApiKeyFacts, namesNamespace, timeProblem } from '../auth/tokens';
+import { inRange, ownVersions, type VersionRange, type Versions } from '../versions/ranges';
 
 /** What was configured and observed, for the rules whose error text does not say enough. */
 export interface ClassifyContext {
@@ -44,12 +45,16 @@ export interface ClassifyContext {
   encoding?: InputEncodings;
   /** Why the worker (rustls) refuses the key of the certificate the server sends, if it does. */
   serverKeyRefusal?: KeyRefusal;
+  /** The SDK and Node releases the stack ran on (default: the harness's own). */
+  versions?: Versions;
 }
 
 interface Rule {
   code: DiagnosisCode;
   pattern: RegExp;
   stack?: Stack;
+  /** Only on these releases, e.g. `sdk <1.11.5`: the words of a stack change between releases. */
+  releases?: VersionRange;
   when?: (context: ClassifyContext) => boolean;
 }
 
@@ -188,9 +193,13 @@ export const RULES: readonly Rule[] = [
 
 /** Name the cause of `text` (the SDK error followed by any probe reason). */
 export function classify(text: string, context: ClassifyContext): DiagnosisCode {
+  const versions = context.versions ?? ownVersions();
   const rule = RULES.find(
-    ({ pattern, stack, when }) =>
-      (stack === undefined || stack === context.stack) && (when === undefined || when(context)) && pattern.test(text),
+    ({ pattern, stack, releases, when }) =>
+      (stack === undefined || stack === context.stack) &&
+      (releases === undefined || inRange(versions, releases)) &&
+      (when === undefined || when(context)) &&
+      pattern.test(text),
   );
   return rule?.code ?? 'UNCLASSIFIED';
 }

@@ -9,6 +9,7 @@ import { STACKS } from '../matrix/results';
 import { installQuietRuntime, splitByDefaultPort } from '../matrix/run-matrix';
 import { CellRunner } from '../matrix/runner';
 import { ENVIRONMENT_VARIABLE } from './global-setup';
+import { expectationFor, ownVersions } from '../versions/ranges';
 
 const description: EnvironmentDescription = JSON.parse(process.env[ENVIRONMENT_VARIABLE] ?? 'null');
 installQuietRuntime();
@@ -28,7 +29,7 @@ describe.each(families)('%s', (family) => {
     const blocked = portTaken.find((entry) => entry.scenario === name);
     if (blocked) throw new Error(`${name} cannot run: it ${blocked.reason}`);
     const cell = await runner.run(scenario, stack);
-    const expected = scenario.expect[stack];
+    const expected = expectationFor(scenario.expect[stack], ownVersions());
     // The whole observation is compared, so a failure shows what happened and why.
     expect({ outcome: cell.diagnosis ?? 'ok', error: cell.error, cause: cell.cause }).toEqual({
       outcome: expected,

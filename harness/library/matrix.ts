@@ -11,6 +11,8 @@ import type { Family } from '../matrix/scenario';
 import { applicableScenarios, userFleetCertificates, type UserCertificates } from '../matrix/user-certificates';
 import { readUserCertificates } from '../serve/inputs';
 import { checkScenarios, loadScenarioFile } from './scenario-file';
+import type { NodeMajor } from '../versions/node-majors';
+import { prepareVariants } from '../versions/variants';
 
 export interface MatrixSelection {
   /** Scenarios to choose from: your own, or the path of a .json, .js or .ts file of them (default: the built-in ones). */
@@ -30,6 +32,10 @@ export interface MatrixOptions extends MatrixSelection {
   certsRoot?: string;
   /** Keep the minted PKI after the run. */
   keepCerts?: boolean;
+  /** SDK releases to run the stacks under test on besides the harness's own (installed into the cache once). */
+  sdk?: string[];
+  /** Node majors to run the stacks under test on (20, 22, 24; default: the Node running the harness). */
+  node?: NodeMajor[];
   /** Called as each cell finishes. */
   onCell?: (cell: CellResult, done: number, total: number) => void;
 }
@@ -66,7 +72,10 @@ export async function runMatrixReport(options: MatrixOptions = {}): Promise<Matr
     ? applicableScenarios(selected, SERVERS, user)
     : { applied: selected, notApplied: [] };
   if (scenarios.length === 0) throw new HarnessError('no selected scenario can run on these certificates: see --list and the options');
+  // Before any server starts: a release that does not exist or does not load stops the run here.
+  const variants = await prepareVariants({ sdk: options.sdk, node: options.node });
   return runScenarios(scenarios, SERVERS, {
+    variants,
     certsRoot: options.certsRoot ?? 'certs',
     keepCerts: options.keepCerts,
     concurrency: options.concurrency,

@@ -1,13 +1,15 @@
 /** What one run of the matrix produces: the input of every report (table, JSON, JUnit, HTML). */
 import type { DiagnosisCode } from '../diagnosis/codes';
+import type { VersionChange } from '../versions/changes';
+import type { Versions } from '../versions/ranges';
 
 export type Stack = 'client' | 'worker';
 export const STACKS: readonly Stack[] = ['client', 'worker'];
 
 export type Outcome = 'ok' | 'fail';
 
-/** One scenario run through one stack. */
-export interface CellResult {
+/** One scenario run through one stack, on one SDK release and one Node release. */
+export interface CellResult extends Versions {
   scenario: string;
   family: string;
   stack: Stack;
@@ -29,18 +31,20 @@ export interface CellResult {
   passed: boolean;
   /** For cells with a CONNECT proxy in play: whether the connection went through it (from its log). */
   route?: 'proxy' | 'direct';
-  /** True when the client and the worker disagree on this scenario. */
+  /** True when the client and the worker disagree on this scenario, on these releases. */
   divergent: boolean;
   ms: number;
 }
 
-/** A scenario with both of its cells. */
+/** A scenario with both of its cells per release compared. */
 export interface ScenarioResult {
   scenario: string;
   family: string;
   about: string;
   /** Why the stacks disagree, when they do. */
   divergence: string | null;
+  /** Where a stack's outcome or cause changed from one release to the next (several releases compared). */
+  versionChanges: VersionChange[];
   cells: CellResult[];
 }
 
@@ -49,6 +53,8 @@ export interface MatrixSummary {
   passed: number;
   failed: number;
   divergences: number;
+  /** Scenarios whose outcome or cause changed between releases. */
+  versionChanges: number;
   wallMs: number;
   cellsPerSecond: number;
   /** Set-up time before the first cell: engine, image, PKI, servers. */
@@ -59,6 +65,8 @@ export interface MatrixReport {
   startedAt: string;
   serverVersion: string;
   sdkVersion: string;
+  /** The releases the stacks under test ran on, oldest first (one entry: the harness's own). */
+  variants: Versions[];
   scenarios: ScenarioResult[];
   /** Scenarios that could not be applied (e.g. with user certificates), with the reason. */
   notApplied: { scenario: string; reason: string }[];

@@ -12,6 +12,8 @@ import type { CellResult, MatrixReport } from './results';
 import { STACKS } from './results';
 import type { Scenario, ServerSpec } from './scenario';
 import type { ServerEndpoint } from '../server/endpoint';
+import { ownVersions } from '../versions/ranges';
+import type { Variant } from '../versions/variants';
 
 export interface MatrixRunOptions extends EnvironmentOptions {
   /** Cells in flight at once. */
@@ -19,11 +21,15 @@ export interface MatrixRunOptions extends EnvironmentOptions {
   onCell?: (cell: CellResult, done: number, total: number) => void;
   /** Scenarios left out, with the reason, for the report. */
   notApplied?: { scenario: string; reason: string }[];
+  /** The releases to run the stacks under test on (see versions/variants.ts); default: the harness's own. */
+  variants?: Variant[];
 }
 
 export const DEFAULT_CONCURRENCY = 6;
 /** Worker cells in flight at once: one per core of the 2-core machines this runs on. */
 const WORKER_CONCURRENCY = 2;
+/** Client cells in flight at once when they run in child processes, each loading an SDK first. */
+const CHILD_CLIENT_CONCURRENCY = 3;
 
 /**
  * Scenarios that dial the default port need their server on it; when another process holds the
@@ -70,17 +76,23 @@ export async function runMatrix(
     await runner.warmUp(scenarios, MATRIX_NAMESPACES);
     const setupMs = Date.now() - startedAt.getTime();
     const cellsStarted = Date.now();
-    const total = scenarios.length * STACKS.length;
+    const variants = options.variants ?? [];
+    const runs = variants.length > 0 ? variants : [undefined];
+    const total = scenarios.length * STACKS.length * runs.length;
     log(`running ${total} cells`);
     let done = 0;
     const report = (cell: CellResult) => options.onCell?.(cell, ++done, total);
     // One lane per stack: client cells mostly wait on the network, worker cells mostly use CPU
     // (creating a worker loads the workflow bundle), so each gets its own limit.
+    const clientLimit = Math.min(
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+      runs.some((variant) => variant?.child) ? CHILD_CLIENT_CONCURRENCY : Infinity,
+    );
     const lanes = await Promise.all(
       STACKS.map((stack) =>
         runLimited(
-          scenarios.map((scenario) => () => runner.run(scenario, stack)),
-          stack === 'client' ? (options.concurrency ?? DEFAULT_CONCURRENCY) : WORKER_CONCURRENCY,
+          runs.flatMap((variant) => scenarios.map((scenario) => () => runner.run(scenario, stack, variant))),
+          stack === 'client' ? clientLimit : WORKER_CONCURRENCY,
           report,
         ),
       ),
@@ -92,7 +104,8 @@ export async function runMatrix(
     return {
       startedAt: startedAt.toISOString(),
       serverVersion: process.env.TLS_HARNESS_SERVER_IMAGE ?? serverVersion(),
-      sdkVersion: require('@temporalio/client/package.json').version,
+      sdkVersion: ownVersions().sdk,
+      variants: variants.length > 0 ? variants.map(({ sdk, node }) => ({ sdk, node })) : [ownVersions()],
       scenarios: results,
       notApplied: [...(options.notApplied ?? []), ...portTaken],
       summary: {
@@ -100,6 +113,7 @@ export async function runMatrix(
         passed,
         failed: cells.length - passed,
         divergences: results.filter((result) => result.divergence).length,
+        versionChanges: results.filter((result) => result.versionChanges.length > 0).length,
         wallMs,
         cellsPerSecond: Math.round((cells.length / (wallMs / 1000)) * 10) / 10,
         setupMs,

@@ -28,7 +28,10 @@ import { connectionUnderTest, PemInputs } from './materialize';
 import { apiKeyEvidence } from '../auth/evidence';
 import type { CellResult, ScenarioResult, Stack } from './results';
 import { STACKS } from './results';
-import type { ClientSetup, Expectation, Route, Scenario } from './scenario';
+import type { ClientSetup, Route, Scenario } from './scenario';
+import { expectationFor, ownVersions, type Versions } from '../versions/ranges';
+import { versionChanges } from '../versions/changes';
+import type { Variant } from '../versions/variants';
 
 export interface CellRunnerOptions {
   /**
@@ -54,23 +57,26 @@ export class CellRunner {
     private readonly options: CellRunnerOptions = {},
   ) {}
 
-  async run(scenario: Scenario, stack: Stack): Promise<CellResult> {
-    return scenario.fault ? this.oneAtATime(scenario.server, () => this.runWithFault(scenario, stack)) : this.runOnce(scenario, stack);
+  /** `variant`: other SDK or Node releases for the stack under test (default: the harness's own, in process). */
+  async run(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
+    return scenario.fault
+      ? this.oneAtATime(scenario.server, () => this.runWithFault(scenario, stack, variant))
+      : this.runOnce(scenario, stack, variant);
   }
 
   /**
    * The cell with the fault in place, then, the fault undone, the same cell again: it must
    * succeed, or the cell fails with what went wrong after the fault.
    */
-  private async runWithFault(scenario: Scenario, stack: Stack): Promise<CellResult> {
+  private async runWithFault(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
     const undo = await applyFault(scenario.fault!, this.endpoints[scenario.server]);
     let during: CellResult;
     try {
-      during = await this.runOnce(scenario, stack);
+      during = await this.runOnce(scenario, stack, variant);
     } finally {
       await undo();
     }
-    const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' } }, stack);
+    const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' } }, stack, variant);
     if (after.passed) return during;
     return {
       ...during,
@@ -86,7 +92,7 @@ export class CellRunner {
     return next;
   }
 
-  private async runOnce(scenario: Scenario, stack: Stack): Promise<CellResult> {
+  private async runOnce(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
     const endpoint = this.endpoints[scenario.server];
     if (!endpoint) throw new Error(`scenario ${scenario.name} needs server ${scenario.server}, which was not started`);
     const counterparts = this.counterpartsFor(endpoint);
@@ -94,7 +100,8 @@ export class CellRunner {
     // A CONNECT proxy of the cell's own, so that its log shows this cell's tunnels and no other's.
     const connectProxy = usesConnectProxy(setup) ? await this.unlessClosed(startConnectProxy) : undefined;
     // Waiting for a child slot is not the cell's time.
-    const releaseSlot = this.runsInChild(setup) ? await childSlot() : undefined;
+    const child = variant?.child ?? this.options.child;
+    const releaseSlot = setup.environment !== undefined || child !== undefined ? await childSlot() : undefined;
     try {
       const started = Date.now();
       const { target, pem } = await connectionUnderTest(
@@ -105,7 +112,8 @@ export class CellRunner {
         endpoint.authorization,
       );
       const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, connectProxy?.address));
-      let attempt = refusalExpected(scenario, await this.attempt(stack, target, counterparts.harnessSide(), environment));
+      let attempt = refusalExpected(scenario, await this.attempt(stack, target, counterparts.harnessSide(), environment, child));
+      const versions: Versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
       const route = connectProxy && (await routeTaken(connectProxy));
       if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);
       const ms = Date.now() - started;
@@ -123,6 +131,7 @@ export class CellRunner {
           target.namespace ?? 'default',
           setup.tls === undefined,
         ),
+        versions,
       };
       const serverName = setup.tls ? setup.tls.serverName : undefined;
       // A child's stores are the scenario's; an in-process cell's are the harness's own.
@@ -139,10 +148,6 @@ export class CellRunner {
       releaseSlot?.();
       await connectProxy?.stop();
     }
-  }
-
-  private runsInChild(setup: ClientSetup): boolean {
-    return setup.environment !== undefined || this.options.child !== undefined;
   }
 
   /** The TLS-terminating proxy in front of `endpoint`, with or without ALPN h2, started once per run. */
@@ -163,12 +168,14 @@ export class CellRunner {
     target: ConnectionUnderTest,
     harness: HarnessSide,
     environment: MaterializedEnvironment | undefined,
+    child: Variant['child'],
   ): Promise<StackAttempt> {
-    if (environment || this.options.child) {
-      return runCellInChild(stack, target, harness, this.workflowBundlePath, {
+    if (environment || child) {
+      const { workflowBundlePath = this.workflowBundlePath, ...releases } = child ?? {};
+      return runCellInChild(stack, target, harness, workflowBundlePath, {
         env: cellEnvironment(environment?.variables ?? {}),
         nodeFlags: environment?.nodeFlags,
-        ...this.options.child,
+        ...releases,
       });
     }
     return stack === 'client' ? runClientCell(target, harness) : runWorkerCell(target, harness, this.workflowBundlePath);
@@ -285,13 +292,15 @@ export async function judge(
   ms: number,
   evidence: GatherEvidence,
 ): Promise<CellResult> {
-  const expectation: Expectation = scenario.expect[stack];
+  const versions = context.versions ?? ownVersions();
+  const expectation = expectationFor(scenario.expect[stack], versions);
   const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, evidence);
   const expectedDiagnosis = expectation === 'ok' ? null : expectation;
   return {
     scenario: scenario.name,
     family: scenario.family,
     stack,
+    ...versions,
     expected: expectation === 'ok' ? 'ok' : 'fail',
     expectedDiagnosis,
     actual: diagnosis ? 'fail' : 'ok',
@@ -316,18 +325,26 @@ function pemDetail(diagnosis: DiagnosisCode, pem: PemInputs): string | null {
   return damage.length > 0 ? `${part}: ${damage.map(({ message }) => message).join('; ')}` : null;
 }
 
-/** Group cells into scenario rows and mark the rows where the two stacks disagree. */
+/**
+ * Group cells into scenario rows; mark the releases on which the two stacks disagree, and the
+ * releases between which a stack's outcome or cause changed.
+ */
 export function scenarioResults(scenarios: Scenario[], cells: CellResult[]): ScenarioResult[] {
   return scenarios.map((scenario) => {
-    const own = STACKS.map((stack) => cells.find((cell) => cell.scenario === scenario.name && cell.stack === stack))
-      .filter((cell): cell is CellResult => cell !== undefined);
-    const divergent = own.length === 2 && own[0].actual !== own[1].actual;
+    const own = cells.filter((cell) => cell.scenario === scenario.name);
+    const divergentOn = (cell: CellResult) => {
+      const pair = own.filter((other) => other.sdk === cell.sdk && other.node === cell.node);
+      return pair.length === STACKS.length && pair.some((other) => other.actual !== cell.actual);
+    };
+    const marked = own.map((cell) => ({ ...cell, divergent: divergentOn(cell) }));
+    const divergent = marked.some((cell) => cell.divergent);
     return {
       scenario: scenario.name,
       family: scenario.family,
       about: scenario.about,
       divergence: divergent ? (scenario.divergence ?? 'The stacks disagree; no explanation is recorded.') : null,
-      cells: own.map((cell) => ({ ...cell, divergent })),
+      versionChanges: versionChanges(marked),
+      cells: marked,
     };
   });
 }

@@ -7,6 +7,7 @@ import type { ClientEncoding } from '../pki/encodings';
 import type { Mangling } from '../pki/pem-damage';
 import type { CredentialName } from '../pki/harness-pki';
 import type { ServerMode } from '../server/config';
+import type { VersionedExpectation } from '../versions/ranges';
 
 /** A server the matrix can start: its mode and the certificate its frontend presents. */
 export interface ServerSpec {
@@ -186,7 +187,8 @@ export interface Scenario<ServerName extends string = string> {
   about: string;
   server: ServerName;
   client: ClientSetup;
-  expect: { client: Expectation; worker: Expectation };
+  /** Per stack; where releases differ, per SDK or Node version range (see versions/ranges.ts). */
+  expect: { client: Expectation | VersionedExpectation; worker: Expectation | VersionedExpectation };
   /** Why the stacks disagree, for scenarios where they do. */
   divergence?: string;
   /** Which way each stack must reach the server, proved from the CONNECT proxy's log. */

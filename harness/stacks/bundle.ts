@@ -19,12 +19,23 @@ export async function ensureWorkflowBundle(): Promise<string> {
   const hash = createHash('sha256').update(source).update(sdkVersion).digest('hex').slice(0, 16);
   const file = path.join(cacheDir(), 'bundles', `workflows-${hash}.js`);
   if (existsSync(file)) return file;
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: quietLogger, webpackConfigHook: withOwnWorkflowPackage });
   await mkdir(path.dirname(file), { recursive: true });
   const staging = `${file}.${process.pid}.tmp`;
   await writeFile(staging, code);
   await rename(staging, file); // atomic, so concurrent runs never read half a bundle
   return file;
+}
+
+/**
+ * Webpack resolves `@temporalio/workflow` from the workflows file, which is the harness's own
+ * release; it must be the release of the worker that bundles, which in a child process for
+ * another SDK (child/sdk-resolution.ts) is where Node resolves it.
+ */
+function withOwnWorkflowPackage<Config extends { resolve?: { alias?: unknown } }>(config: Config): Config {
+  const workflowPackage = path.dirname(require.resolve('@temporalio/workflow/package.json'));
+  const alias = { ...(config.resolve?.alias as Record<string, string> | undefined), '@temporalio/workflow': workflowPackage };
+  return { ...config, resolve: { ...config.resolve, alias } };
 }
 
 const ignore = () => undefined;

@@ -74,8 +74,10 @@ function processAlive(pid: number): boolean {
 async function npmInstall(folder: string): Promise<void> {
   const { code, output } = await run('npm', ['install', '--prefix', folder, '--no-audit', '--no-fund', '--loglevel=error']);
   if (code !== 0) {
-    const reason = output.split('\n').find((line) => /npm error (code|notarget|404)|ERR!/.test(line)) ?? output.trim().split('\n').pop();
-    throw new HarnessError(`npm install into the cache failed (${reason?.replace(/^npm error /, '').trim()}): check the registry with "npm ping"`);
+    const lines = output.split('\n');
+    // "notarget No matching version found for X@V" names the package; the code line only its kind.
+    const reason = lines.find((line) => /notarget|404 /.test(line)) ?? lines.find((line) => /npm error code/.test(line)) ?? lines.filter(Boolean).pop();
+    throw new HarnessError(`npm install into the cache failed (${reason?.replace(/^npm error (notarget )?/, '').trim()}): check the registry with "npm ping"`);
   }
 }
 

@@ -7,9 +7,7 @@ import path from 'node:path';
 import { HarnessError } from '../errors';
 import { log } from '../log';
 import { installOnce, run } from './cache-install';
-
-export const NODE_MAJORS = [20, 22, 24] as const;
-export type NodeMajor = (typeof NODE_MAJORS)[number];
+import type { NodeMajor } from './node-majors';
 
 export interface NodeRelease {
   major: NodeMajor;
@@ -17,14 +15,6 @@ export interface NodeRelease {
   version: string;
   /** The binary. */
   path: string;
-}
-
-export function parseNodeMajor(value: string): NodeMajor {
-  const major = Number(value);
-  if (!(NODE_MAJORS as readonly number[]).includes(major)) {
-    throw new HarnessError(`--node "${value}" is not a Node release the harness runs stacks on: give ${NODE_MAJORS.join(', ')} (a major version)`);
-  }
-  return major as NodeMajor;
 }
 
 export function ownNode(): NodeRelease {

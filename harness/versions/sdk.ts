@@ -74,7 +74,7 @@ export async function checkLoads(folder: string, version: string, nodePath: stri
     }`;
   const { code, output } = await run(nodePath, ['-e', script], { cwd: folder });
   if (code === 0) return;
-  const nodeVersion = (await run(nodePath, ['--version'])).output.trim();
+  const nodeVersion = (await run(nodePath, ['--version'])).output.trim().replace(/^v/, '');
   throw new HarnessError(`SDK ${version} installs but does not load on Node ${nodeVersion}: ${firstErrorLine(output)}`);
 }
 

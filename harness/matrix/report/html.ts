@@ -6,8 +6,10 @@
  * The grid is rendered here, so it reads without JavaScript; the details dialog is filled by the
  * inline script from the scenario results embedded as JSON, through textContent, so raw errors show as text.
  */
-import { STACKS, type CellResult, type MatrixReport, type ScenarioResult } from '../results';
-import { actualLabel, expectedLabel, formatMs, groupByFamily, isDivergent, verdict } from './table';
+import type { CellResult, MatrixReport, ScenarioResult } from '../results';
+import { describeChange } from '../../versions/changes';
+import { versionsLabel } from '../../versions/ranges';
+import { actualLabel, cellAt, columns, expectedLabel, formatMs, groupByFamily, isDivergent, verdict, type Column } from './table';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -26,23 +28,34 @@ function scriptJson(value: unknown): string {
 
 const VERDICT_TITLE = { ok: 'ok, as expected', 'expected-fail': 'failed, as expected', mismatch: 'not as expected' };
 
-function cellButton(cell: CellResult): string {
+/** `cell-<scenario>-<stack>`, and the releases when several are compared. */
+function cellTestId(cell: CellResult, several: boolean): string {
+  return `cell-${cell.scenario}-${cell.stack}${several ? `-${cell.sdk}-${cell.node}` : ''}`;
+}
+
+function cellButton(cell: CellResult, several: boolean): string {
   const v = verdict(cell);
   const expected = cell.passed ? '' : `<span class="expected">expected ${esc(expectedLabel(cell))}</span>`;
   return (
-    `<button type="button" class="cell ${v}" data-testid="cell-${esc(cell.scenario)}-${cell.stack}"` +
-    ` data-scenario="${esc(cell.scenario)}" data-stack="${cell.stack}" title="${VERDICT_TITLE[v]}: show details">` +
+    `<button type="button" class="cell ${v}" data-testid="${esc(cellTestId(cell, several))}"` +
+    ` data-scenario="${esc(cell.scenario)}" data-stack="${cell.stack}" data-sdk="${esc(cell.sdk)}" data-node="${esc(cell.node)}" title="${VERDICT_TITLE[v]}: show details">` +
     `<span class="code">${esc(actualLabel(cell))}</span><span class="ms">${formatMs(cell.ms)}</span>${expected}</button>`
   );
 }
 
-function scenarioRow(scenario: ScenarioResult): string {
+function scenarioRow(scenario: ScenarioResult, grid: Column[]): string {
   const divergent = isDivergent(scenario);
-  const badge = divergent ? ' <span class="badge" title="client and worker disagree">≠</span>' : '';
-  const cells = STACKS.map((stack) => {
-    const cell = scenario.cells.find((c) => c.stack === stack);
-    return `<td>${cell ? cellButton(cell) : '<span class="missing">not run</span>'}</td>`;
-  }).join('');
+  const changes = scenario.versionChanges.map(describeChange).join('; ');
+  const badge =
+    (divergent ? ' <span class="badge" title="client and worker disagree">≠</span>' : '') +
+    (changes ? ` <span class="badge changed" title="${esc(`changed between releases: ${changes}`)}">Δ</span>` : '');
+  const several = grid.length > 2;
+  const cells = grid
+    .map((column) => {
+      const cell = cellAt(scenario, column);
+      return `<td>${cell ? cellButton(cell, several) : '<span class="missing">not run</span>'}</td>`;
+    })
+    .join('');
   return (
     `<tr class="scenario${divergent ? ' divergent' : ''}">` +
     `<th scope="row" title="${esc(scenario.about)}"><span class="name">${esc(scenario.scenario)}</span>${badge}</th>` +
@@ -51,12 +64,14 @@ function scenarioRow(scenario: ScenarioResult): string {
 }
 
 function grid(report: MatrixReport): string {
-  const head = `<thead><tr><th scope="col">scenario</th>${STACKS.map((s) => `<th scope="col">${s}</th>`).join('')}</tr></thead>`;
+  const all = columns(report);
+  const title = (column: Column) => column.title.split('\n').map(esc).join('<br><span class="releases">') + (column.title.includes('\n') ? '</span>' : '');
+  const head = `<thead><tr><th scope="col">scenario</th>${all.map((column) => `<th scope="col">${title(column)}</th>`).join('')}</tr></thead>`;
   const bodies = [...groupByFamily(report)].map(
     ([family, scenarios]) =>
-      `<tbody><tr class="family"><th colspan="${STACKS.length + 1}" scope="colgroup">${esc(family)}` +
+      `<tbody><tr class="family"><th colspan="${all.length + 1}" scope="colgroup">${esc(family)}` +
       ` <span class="count">${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}</span></th></tr>` +
-      `${scenarios.map(scenarioRow).join('')}</tbody>`,
+      `${scenarios.map((scenario) => scenarioRow(scenario, all)).join('')}</tbody>`,
   );
   return `<table class="grid">${head}${bodies.join('')}</table>`;
 }
@@ -65,6 +80,7 @@ function grid(report: MatrixReport): string {
 function detailsData(report: MatrixReport) {
   return report.scenarios.map((scenario) => ({
     ...scenario,
+    changeLines: scenario.versionChanges.map(describeChange),
     cells: scenario.cells.map((cell) => ({
       ...cell,
       verdict: verdict(cell),
@@ -82,6 +98,7 @@ function summary(report: MatrixReport): string {
     ['passed', 'passed', String(s.passed), false],
     ['failed', 'not as expected', String(s.failed), s.failed > 0],
     ['divergences', 'divergences', String(s.divergences), false],
+    ...(report.variants.length > 1 ? [['changes', 'changed between releases', String(s.versionChanges), false] as [string, string, string, boolean]] : []),
     ['wall', 'wall time', formatMs(s.wallMs), false],
     ['rate', 'cells/s', s.cellsPerSecond.toFixed(1), false],
     ['setup', 'setup', formatMs(s.setupMs), false],
@@ -120,6 +137,8 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 .legend .expected-fail { background: var(--amber-bg); border-color: var(--amber); }
 .legend .mismatch { background: var(--red-bg); border-color: var(--red); }
 .legend .badge { margin-right: 6px; }
+.badge.changed { background: #0b5cad; }
+th .releases { font-weight: 400; font-size: 11px; color: var(--muted); }
 .grid { width: 100%; border-collapse: separate; border-spacing: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; margin-bottom: 24px; }
 .grid th, .grid td { padding: 4px 8px; text-align: left; border-bottom: 1px solid var(--line); }
 .grid thead th { background: #eef1f4; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
@@ -174,9 +193,9 @@ const SCRIPT = `
     return node;
   }
 
-  function show(scenarioName, stack) {
-    var scenario = scenarios.find(function (s) { return s.scenario === scenarioName; });
-    var cell = scenario.cells.find(function (c) { return c.stack === stack; });
+  function show(data) {
+    var scenario = scenarios.find(function (s) { return s.scenario === data.scenario; });
+    var cell = scenario.cells.find(function (c) { return c.stack === data.stack && c.sdk === data.sdk && c.node === data.node; });
     body.replaceChildren();
     body.append(el('h2', '', cell.scenario + ' [' + cell.stack + ']'));
     body.append(el('span', 'verdict ' + cell.verdict, cell.verdictTitle));
@@ -184,6 +203,7 @@ const SCRIPT = `
     var fields = el('dl');
     [
       ['family', cell.family],
+      ['releases', 'sdk ' + cell.sdk + ' · node ' + cell.node],
       ['expected', cell.expectedLabel],
       ['actual', cell.actualLabel],
       ['time', Math.round(cell.ms) + ' ms'],
@@ -196,6 +216,7 @@ const SCRIPT = `
     });
     body.append(fields);
     if (scenario.divergence !== null) body.append(el('p', 'divergence', 'Divergence: ' + scenario.divergence));
+    scenario.changeLines.forEach(function (line) { body.append(el('p', 'divergence changed', 'Changed between releases: ' + line)); });
     [['error', cell.error], ['cause', cell.cause]].forEach(function (raw) {
       if (raw[1] === null) return;
       body.append(el('h3', '', raw[0]), el('pre', raw[0], raw[1]));
@@ -205,7 +226,7 @@ const SCRIPT = `
 
   document.querySelector('.grid').addEventListener('click', function (event) {
     var button = event.target.closest('button.cell');
-    if (button) show(button.dataset.scenario, button.dataset.stack);
+    if (button) show(button.dataset);
   });
   // A click on the backdrop lands on the dialog element itself (its content fills it edge to edge).
   dialog.addEventListener('click', function (event) { if (event.target === dialog) dialog.close(); });
@@ -225,13 +246,14 @@ export function renderHtml(report: MatrixReport): string {
 <body>
 <header>
 <h1>Temporal TLS matrix</h1>
-<p class="meta">server ${esc(report.serverVersion)} · SDK ${esc(report.sdkVersion)} · started ${esc(report.startedAt)}</p>
+<p class="meta">server ${esc(report.serverVersion)} · ${esc(report.variants.map(versionsLabel).join(', '))} · started ${esc(report.startedAt)}</p>
 ${summary(report)}
 <ul class="legend">
 <li><i class="ok"></i>ok, as expected</li>
 <li><i class="expected-fail"></i>failed, as expected</li>
 <li><i class="mismatch"></i>not as expected</li>
 <li><span class="badge">≠</span>client and worker disagree</li>
+${report.variants.length > 1 ? '<li><span class="badge changed">Δ</span>changed between releases</li>' : ''}
 </ul>
 </header>
 <main>

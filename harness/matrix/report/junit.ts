@@ -3,7 +3,9 @@
  * case per scenario and stack, a failure when the cell did not do what the scenario expects.
  */
 import type { CellResult, MatrixReport, ScenarioResult } from '../results';
-import { actualLabel, expectedLabel, groupByFamily } from './table';
+import { describeChange } from '../../versions/changes';
+import { versionsLabel } from '../../versions/ranges';
+import { actualLabel, cellName, expectedLabel, groupByFamily } from './table';
 
 /**
  * Characters XML 1.0 cannot carry at all, not even as references (NUL, most C0 controls, lone
@@ -44,13 +46,14 @@ function systemOut(cell: CellResult, scenario: ScenarioResult): string {
     cell.fix !== null ? `fix: ${cell.fix}` : null,
     cell.detail !== null ? `detail: ${cell.detail}` : null,
     scenario.divergence !== null ? `divergence: ${scenario.divergence}` : null,
+    ...scenario.versionChanges.filter((change) => change.stack === cell.stack).map((change) => `changed: ${describeChange(change)}`),
   ].filter((line) => line !== null);
   return `      <system-out>${text(lines.join('\n'))}</system-out>\n`;
 }
 
-function testcase(cell: CellResult, scenario: ScenarioResult): string {
+function testcase(cell: CellResult, scenario: ScenarioResult, report: MatrixReport): string {
   const open =
-    `    <testcase name="${attr(`${cell.scenario} [${cell.stack}]`)}"` +
+    `    <testcase name="${attr(cellName(cell, report))}"` +
     ` classname="${attr(`temporal-tls-harness.${cell.family}`)}" time="${seconds(cell.ms)}">\n`;
   return `${open}${cell.passed ? '' : failure(cell)}${systemOut(cell, scenario)}    </testcase>\n`;
 }
@@ -63,8 +66,9 @@ function testsuite(family: string, scenarios: ScenarioResult[], report: MatrixRe
     '    <properties>\n' +
     `      <property name="serverVersion" value="${attr(report.serverVersion)}"/>\n` +
     `      <property name="sdkVersion" value="${attr(report.sdkVersion)}"/>\n` +
+    `      <property name="releases" value="${attr(report.variants.map(versionsLabel).join(', '))}"/>\n` +
     '    </properties>\n';
-  const cases = scenarios.flatMap((scenario) => scenario.cells.map((cell) => testcase(cell, scenario))).join('');
+  const cases = scenarios.flatMap((scenario) => scenario.cells.map((cell) => testcase(cell, scenario, report))).join('');
   return (
     `  <testsuite name="${attr(family)}" tests="${cells.length}" failures="${failures}" errors="0" skipped="0"` +
     ` time="${seconds(time)}" timestamp="${attr(report.startedAt)}">\n${properties}${cases}  </testsuite>\n`

@@ -30,6 +30,8 @@ function cell(
     scenario,
     family,
     stack,
+    sdk: '1.24.0',
+    node: '20.20.2',
     expected: expected === 'ok' ? 'ok' : 'fail',
     expectedDiagnosis: expected === 'ok' ? null : expected,
     actual: actual === 'ok' ? 'ok' : 'fail',
@@ -61,6 +63,7 @@ function scenario(
     family,
     about,
     divergence: divergent ? (extra.divergence ?? null) : null,
+    versionChanges: [],
     cells: [
       cell(name, family, 'client', expect.client, actual.client, { divergent }),
       cell(name, family, 'worker', expect.worker, actual.worker, { divergent, ...extra.worker }),
@@ -74,6 +77,7 @@ const REPORT: MatrixReport = {
   startedAt: '2025-11-29T04:55:00.000Z',
   serverVersion: 'v1.32.1',
   sdkVersion: '1.24.0',
+  variants: [{ sdk: '1.24.0', node: '20.20.2' }],
   scenarios: [
     scenario('plaintext', 'baseline', 'No TLS against the plaintext server.', { client: 'ok', worker: 'ok' }),
     scenario('untrusted-ca-system-roots', 'server-cert', 'tls: true with no CA.', {
@@ -102,7 +106,7 @@ const REPORT: MatrixReport = {
     }),
   ],
   notApplied: [{ scenario: 'user-ca', reason: 'no user CA given' }],
-  summary: { cells: 10, passed: 9, failed: 1, divergences: 1, wallMs: 4210, cellsPerSecond: 2.4, setupMs: 12345 },
+  summary: { cells: 10, passed: 9, failed: 1, divergences: 1, versionChanges: 0, wallMs: 4210, cellsPerSecond: 2.4, setupMs: 12345 },
   timings: { dockerEngineMs: 35, serverImageMs: 1210 },
 };
 

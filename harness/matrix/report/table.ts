@@ -5,7 +5,9 @@
  */
 import Table from 'cli-table3';
 import { styleText } from 'node:util';
-import { STACKS, type CellResult, type MatrixReport, type ScenarioResult } from '../results';
+import { STACKS, type CellResult, type MatrixReport, type ScenarioResult, type Stack } from '../results';
+import { describeChange } from '../../versions/changes';
+import { sameVersions, versionsLabel, type Versions } from '../../versions/ranges';
 
 /** What the cell was expected to do, as one word: `ok`, the expected diagnosis, or `fail`. */
 export function expectedLabel(cell: CellResult): string {
@@ -31,6 +33,30 @@ export function groupByFamily(report: MatrixReport): Map<string, ScenarioResult[
     families.set(scenario.family, group);
   }
   return families;
+}
+
+/** A column of the grid: one stack on one release pair; a pair of columns per release compared. */
+export interface Column {
+  stack: Stack;
+  versions: Versions;
+  /** `client`, or `client` and the releases when several are compared. */
+  title: string;
+}
+
+export function columns(report: MatrixReport): Column[] {
+  const several = report.variants.length > 1;
+  return report.variants.flatMap((versions) =>
+    STACKS.map((stack) => ({ stack, versions, title: several ? `${stack}\n${versionsLabel(versions)}` : stack })),
+  );
+}
+
+export function cellAt(scenario: ScenarioResult, column: Column): CellResult | undefined {
+  return scenario.cells.find((cell) => cell.stack === column.stack && sameVersions(cell, column.versions));
+}
+
+/** `scenario [worker]`, and the releases when several are compared. */
+export function cellName(cell: CellResult, report: MatrixReport): string {
+  return report.variants.length > 1 ? `${cell.scenario} [${cell.stack}] (${versionsLabel(cell)})` : `${cell.scenario} [${cell.stack}]`;
 }
 
 /** The stacks disagreed, whether or not the scenario expected them to. */
@@ -69,16 +95,20 @@ function cellText(cell: CellResult | undefined, paint: Paint): string {
 /** One table for all families, so the stack columns line up down the whole matrix. */
 export function renderTable(report: MatrixReport, options: { color: boolean }): string {
   const paint = painter(options.color);
+  const grid = columns(report);
+  // Δ: the outcome or cause changed between releases (only when several are compared).
+  const marks = report.variants.length > 1 ? ['≠', 'Δ'] : ['≠'];
   const table = new Table({
-    head: ['scenario', ...STACKS, '≠'].map((title) => paint('bold', title)),
+    head: ['scenario', ...grid.map((column) => column.title), ...marks].map((title) => paint('bold', title)),
     // cli-table3 colours head and borders itself through @colors, which ignores options.color.
     style: { head: [], border: [] },
   });
   for (const [family, scenarios] of groupByFamily(report)) {
-    table.push([{ colSpan: STACKS.length + 2, content: paint(['bold', 'cyan'], family) }]);
+    table.push([{ colSpan: grid.length + 1 + marks.length, content: paint(['bold', 'cyan'], family) }]);
     for (const scenario of scenarios) {
-      const cells = STACKS.map((stack) => cellText(scenario.cells.find((cell) => cell.stack === stack), paint));
-      table.push([scenario.scenario, ...cells, isDivergent(scenario) ? paint('magenta', '≠') : '']);
+      const cells = grid.map((column) => cellText(cellAt(scenario, column), paint));
+      const changed = scenario.versionChanges.length > 0 ? paint('blue', 'Δ') : '';
+      table.push([scenario.scenario, ...cells, isDivergent(scenario) ? paint('magenta', '≠') : '', ...(marks.length > 1 ? [changed] : [])]);
     }
   }
   return table.toString();
@@ -95,8 +125,11 @@ function indent(text: string, prefix: string): string {
 /** The numbers first, then the items a reader must look at: divergences and failing cells. */
 export function renderSummary(report: MatrixReport): string {
   const s = report.summary;
+  const several = report.variants.length > 1;
   const lines = [
-    `${s.cells} cells: ${s.passed} passed, ${s.failed} failed, ${s.divergences} divergences`,
+    ...(several ? [`releases: ${report.variants.map(versionsLabel).join(', ')}`] : []),
+    `${s.cells} cells: ${s.passed} passed, ${s.failed} failed, ${s.divergences} divergences` +
+      (several ? `, ${s.versionChanges} changed between releases` : ''),
     `wall ${formatMs(s.wallMs)} (${s.cellsPerSecond.toFixed(1)} cells/s), setup ${formatMs(s.setupMs)}`,
   ];
   const causes = causesSeen(report);
@@ -111,11 +144,18 @@ export function renderSummary(report: MatrixReport): string {
       lines.push(`  ${scenario.scenario}: ${scenario.divergence ?? 'not explained by the scenario (unexpected)'}`);
     }
   }
+  const changed = report.scenarios.filter((scenario) => scenario.versionChanges.length > 0);
+  if (changed.length > 0) {
+    lines.push('', 'Changed between releases (Δ):');
+    for (const scenario of changed) {
+      lines.push(`  ${scenario.scenario}`, ...scenario.versionChanges.map((change) => `    ${describeChange(change)}`));
+    }
+  }
   const failing = report.scenarios.flatMap((scenario) => scenario.cells).filter((cell) => !cell.passed);
   if (failing.length > 0) {
     lines.push('', 'Not as expected:');
     for (const cell of failing) {
-      lines.push(`  ${cell.scenario} [${cell.stack}]: expected ${expectedLabel(cell)}, got ${actualLabel(cell)}`);
+      lines.push(`  ${cellName(cell, report)}: expected ${expectedLabel(cell)}, got ${actualLabel(cell)}`);
       if (cell.error !== null) lines.push(indent(cell.error, '    '));
     }
   }

@@ -6,8 +6,8 @@
  * Only the SDK's public API is used here and in the stack code, and `@temporalio/*` can be
  * resolved from another folder (`sdkDir`), so an older SDK release can be loaded instead.
  */
-import Module from 'node:module';
 import type { HarnessSide, StackAttempt } from '../cell';
+import { resolveSdkFrom } from './sdk-resolution';
 import { attemptToWire, fromWire, withBuffers, type HarnessMethod, type ToChild, type ToParent } from './wire';
 
 const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
@@ -32,17 +32,6 @@ const harness: HarnessSide = {
   runWorkflow: (...args) => call('runWorkflow', ...args),
   checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
 };
-
-/** Resolve every `@temporalio/*` request from `folder`'s node_modules instead of the harness's. */
-function resolveSdkFrom(folder: string): void {
-  type Resolve = (request: string, parent: unknown, isMain: unknown, options?: object) => string;
-  const loader = Module as unknown as { _resolveFilename: Resolve };
-  const resolve = loader._resolveFilename;
-  loader._resolveFilename = function (this: unknown, request, parent, isMain, options) {
-    if (!request.startsWith('@temporalio/')) return resolve.call(this, request, parent, isMain, options);
-    return resolve.call(this, request, parent, isMain, { ...options, paths: [folder] });
-  };
-}
 
 /** The stack modules are required only now, after the SDK's folder is known, and only the one needed. */
 async function run(message: Extract<ToChild, { type: 'run' }>): Promise<StackAttempt> {

@@ -32,7 +32,8 @@ const CHILD_CELL_TIMEOUT_MS = 60_000;
 const STDERR_KEPT = 4000;
 
 const ENTRY = path.join(__dirname, `cell-child${path.extname(__filename)}`);
-const LOADER = ENTRY.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
+/** What a child needs to run a TypeScript entry when the harness runs from sources. */
+export const LOADER = ENTRY.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
 
 /**
  * Children in flight at once: each spends its first half second loading the SDK on a core, so
