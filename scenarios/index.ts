@@ -12,6 +12,7 @@ import { namespace } from './namespace';
 import { pem } from './pem';
 import { protocol } from './protocol';
 import { trustStore } from './trust-store';
+import { trustStoreAcrossReleases } from './trust-store-releases';
 import { serverCertificate } from './server-cert';
 import { serverConfig } from './server-config';
 
@@ -27,6 +28,7 @@ export const SCENARIOS: HarnessScenario[] = [
   ...namespace,
   ...encryption,
   ...trustStore,
+  ...trustStoreAcrossReleases,
   ...auth,
   ...intermediary,
   ...keyType,

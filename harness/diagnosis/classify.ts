@@ -45,6 +45,8 @@ export interface ClassifyContext {
   encoding?: InputEncodings;
   /** Why the worker (rustls) refuses the key of the certificate the server sends, if it does. */
   serverKeyRefusal?: KeyRefusal;
+  /** SSL_CERT_FILE / SSL_CERT_DIR are set and hold no certificate: the worker's system store is empty. */
+  systemStoreEmpty?: boolean;
   /** The SDK and Node releases the stack ran on (default: the harness's own). */
   versions?: Versions;
 }
@@ -130,6 +132,17 @@ export const RULES: readonly Rule[] = [
   { code: 'SERVER_NAME_MISMATCH', pattern: /NotValidForName|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate's altnames/ },
   { code: 'INTERMEDIATE_AS_ROOT', pattern: /unable to get issuer certificate\b/ },
   { code: 'SYSTEM_ROOTS_MISSING', pattern: /NativeCertsNotFound|no native certs found/ },
+  // Releases word an empty or missing system store differently (measured, versions.test.ts):
+  // 1.11.3 fails on a missing path even with a CA given; 1.11.3 on an empty file and 1.11.5 on
+  // a missing path only find no issuer; 1.24.0 says NativeCertsNotFound.
+  { code: 'TRUST_STORE_PATH_MISSING', pattern: /Os \{ code: 2, kind: NotFound/, stack: 'worker', releases: 'sdk <1.11.5' },
+  {
+    code: 'SYSTEM_ROOTS_MISSING',
+    pattern: /UnknownIssuer/,
+    stack: 'worker',
+    releases: 'sdk <=1.11.5',
+    when: (c) => c.serverCa === false && c.systemStoreEmpty === true,
+  },
   // The issuer is in a store of the environment: read by this stack but replaced by the CA the
   // application passed, or not read by this stack at all.
   { code: 'CUSTOM_CA_REPLACES_SYSTEM_ROOTS', pattern: UNTRUSTED, when: (c) => c.serverCa === true && (c.issuerStores ?? []).some((s) => s.read) },

@@ -141,6 +141,11 @@ export const DIAGNOSES = {
     explanation: 'tls is on without a CA, and the worker (rustls-native-certs) finds no system root certificates at all (slim image, empty SSL_CERT_FILE).',
     fix: 'Install ca-certificates in the image, point SSL_CERT_FILE at a CA bundle, or set tls.serverRootCACertificate.',
   },
+  TRUST_STORE_PATH_MISSING: {
+    explanation:
+      'SSL_CERT_FILE or SSL_CERT_DIR names a path that does not exist; @temporalio/worker before 1.11.5 then fails every TLS connection with "No such file or directory", even one given serverRootCACertificate.',
+    fix: 'Point SSL_CERT_FILE and SSL_CERT_DIR at files that exist (or unset them), or upgrade @temporalio/worker to 1.11.5 or later.',
+  },
   TRUST_STORE_NOT_READ: {
     explanation: "The CA that issued the server certificate is in a trust store this stack does not read.",
     fix: 'Put the CA where each stack reads it: the worker (rustls) SSL_CERT_FILE or SSL_CERT_DIR, the client (grpc-js) NODE_EXTRA_CA_CERTS or GRPC_DEFAULT_SSL_ROOTS_FILE_PATH; or set tls.serverRootCACertificate.',

@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import type { Stack } from '../matrix/results';
 import { detectEncoding, type InputEncoding } from '../pki/encodings';
 import { workerRefusal, type KeyRefusal } from '../pki/key-support';
-import { storesHoldingIssuer, type IssuerStore } from './trust-stores';
+import { storesHoldingIssuer, systemStoreEmpty, type IssuerStore } from './trust-stores';
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 
@@ -66,6 +66,7 @@ export interface Evidence {
   proxyAnswers?: boolean;
   /** Why the worker (rustls) refuses the key of the certificate the server sends, if it does. */
   serverKeyRefusal?: KeyRefusal;
+  systemStoreEmpty: boolean;
 }
 
 export interface EvidenceTarget {
@@ -100,6 +101,7 @@ export async function gatherEvidence(
     issuerStores: storesHoldingIssuer(sent, environment.variables, environment.stack, environment.nodeFlags),
     httpEndpoint,
     ...(proxyAnswers === undefined ? {} : { proxyAnswers }),
+    systemStoreEmpty: systemStoreEmpty(environment.variables),
   };
 }
 

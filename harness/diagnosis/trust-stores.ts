@@ -65,3 +65,9 @@ export function storesHoldingIssuer(
     return chain.some((cert) => cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey)));
   }).map((variable) => ({ variable, read: read.includes(variable) }));
 }
+
+/** The worker's system store is set (SSL_CERT_FILE / SSL_CERT_DIR) and holds no certificate: empty, or a path that does not exist. */
+export function systemStoreEmpty(variables: Record<string, string | undefined>): boolean {
+  const set = (['SSL_CERT_FILE', 'SSL_CERT_DIR'] as const).map((variable) => variables[variable]).filter((value): value is string => !!value);
+  return set.length > 0 && set.every((value) => storeCertificates(value).length === 0);
+}

@@ -141,7 +141,8 @@ export function renderSummary(report: MatrixReport): string {
   if (divergent.length > 0) {
     lines.push('', 'Divergences (client and worker disagree):');
     for (const scenario of divergent) {
-      lines.push(`  ${scenario.scenario}: ${scenario.divergence ?? 'not explained by the scenario (unexpected)'}`);
+      const on = several ? ` (on ${divergentReleases(scenario).join(', ')})` : '';
+      lines.push(`  ${scenario.scenario}${on}: ${scenario.divergence ?? 'not explained by the scenario (unexpected)'}`);
     }
   }
   const changed = report.scenarios.filter((scenario) => scenario.versionChanges.length > 0);
@@ -164,6 +165,10 @@ export function renderSummary(report: MatrixReport): string {
     for (const { scenario, reason } of report.notApplied) lines.push(`  ${scenario}: ${reason}`);
   }
   return lines.join('\n');
+}
+
+function divergentReleases(scenario: ScenarioResult): string[] {
+  return [...new Set(scenario.cells.filter((cell) => cell.divergent).map(versionsLabel))];
 }
 
 /** One cell per diagnosis code that occurred, in order of first appearance. */

@@ -99,7 +99,8 @@ export function runCellInChild(
       clearTimeout(timer);
       resolve({ error: new Error(`the cell's child process could not start: ${error.message}`), stage: 'configure' });
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': 'exit' can come before the last IPC message ("done") has been read.
+    child.on('close', (code, signal) => {
       running.delete(child);
       clearTimeout(timer);
       // Resolving twice is harmless: after "done" this one is ignored.
