@@ -11,6 +11,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir } from '../env/cache';
 import { HarnessError } from '../errors';
+import { processAlive } from '../env/process-alive';
 
 /** `<name>.<pid>-<random>.tmp`: a staging folder and the process that owns it. */
 const STAGING = /^.+\.(\d+)-[0-9a-f]{8}\.tmp$/;
@@ -59,15 +60,6 @@ async function sweepStaleStaging(parent: string): Promise<void> {
       if (owner && !processAlive(Number(owner))) await rm(path.join(parent, entry), { recursive: true, force: true });
     }),
   );
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** `npm install` of the folder's package.json, from the registry npm is configured with. */
