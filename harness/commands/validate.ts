@@ -1,6 +1,7 @@
 /** `validate`: check one connection setup offline, then live through both SDK stacks. */
 import { Command } from 'commander';
 import type { ValidateOptions } from '../validate/validate';
+import { collect, collectNodeMajor } from './options';
 
 export interface ValidateFlags extends ValidateOptions {
   json?: boolean;
@@ -23,6 +24,8 @@ export function registerValidateCommand(program: Command): void {
     .option('--profile <name>', 'read the settings from this envconfig profile (TEMPORAL_CONFIG_FILE or the default file)')
     .option('--offline', 'check the files only: no connection to the server')
     .option('--fix-output <dir>', 'write repaired copies of damaged PEM files to this folder (never over the originals)')
+    .option('--sdk <version>', 'also probe with this SDK release (repeatable; installed into the cache once)', collect)
+    .option('--node <major>', 'probe on this Node release: 20, 22 or 24 (repeatable)', collectNodeMajor)
     .option('--json', 'print { ok, source, findings, probes } as JSON')
     .action(async (flags: ValidateFlags) => (await import('./validate-action')).validateAction(flags));
 }

@@ -11,8 +11,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { SCENARIOS } from '../../scenarios';
-import { Connection, type TLSConfig } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { TLSConfig } from '@temporalio/client';
 import type { ClassifyContext } from '../diagnosis/classify';
 import type { DiagnosisCode } from '../diagnosis/codes';
 import { diagnoseAttempt } from '../diagnosis/diagnose';
@@ -20,11 +19,14 @@ import { clientCertFacts, gatherEvidence, inputEncodings } from '../diagnosis/ev
 import { clientProxy } from '../diagnosis/proxies';
 import type { PemInputs as ClassifierPems } from '../matrix/materialize';
 import type { Outcome, Stack } from '../matrix/results';
-import { installQuietRuntime } from '../matrix/run-matrix';
-import { checkPollAllowed, OK, refusalAtConnect, withTimeout, type StackAttempt } from '../stacks/cell';
+import { STACKS } from '../matrix/results';
+import type { StackAttempt } from '../stacks/cell';
+import { runProbeInChild } from '../stacks/child/child-cell';
 import { apiKeyEvidence } from '../auth/evidence';
 import { finding, type CheckResult } from './findings';
-import { LIVE_TIMEOUT_MS } from './server-cert';
+import { expectationFor, ownVersions, type Versions } from '../versions/ranges';
+import type { Variant } from '../versions/variants';
+import { STACK_PROBES } from './stack-probes';
 
 export interface ProbeTarget {
   address: string;
@@ -38,7 +40,7 @@ export interface ProbeTarget {
   tlsImpliedByApiKey?: boolean;
 }
 
-export interface ProbeResult {
+export interface ProbeResult extends Versions {
   stack: Stack;
   actual: Outcome;
   diagnosis: DiagnosisCode | null;
@@ -47,19 +49,31 @@ export interface ProbeResult {
   error: string | null;
 }
 
-const PROBES: Record<Stack, (target: ProbeTarget) => Promise<StackAttempt>> = {
-  client: probeClientStack,
-  worker: probeWorkerStack,
-};
-
-/** Both stacks at once; each probe's time is its own. */
-export function runProbes(target: ProbeTarget): Promise<ProbeResult[]> {
-  return Promise.all((Object.keys(PROBES) as Stack[]).map((stack) => probe(stack, target)));
+/**
+ * Both stacks at once, on each release asked for (default: the harness's own, in this process);
+ * each probe's time is its own. Another release runs in a child with the user's environment.
+ */
+export async function runProbes(target: ProbeTarget, variants: Variant[] = []): Promise<ProbeResult[]> {
+  const runs = variants.length > 0 ? variants : [undefined];
+  const results = [];
+  // One release at a time, so that no probe's time includes another release's start-up.
+  for (const variant of runs) results.push(...(await Promise.all(STACKS.map((stack) => probe(stack, target, variant)))));
+  return results;
 }
 
-async function probe(stack: Stack, target: ProbeTarget): Promise<ProbeResult> {
+function attempt(stack: Stack, target: ProbeTarget, variant: Variant | undefined): Promise<StackAttempt> {
+  const { address, namespace, tls, apiKey } = target;
+  const probeTarget = { address, namespace, tls, ...(apiKey === undefined ? {} : { apiKey }) };
+  if (!variant?.child) return STACK_PROBES[stack](probeTarget);
+  const { nodePath, sdkDir } = variant.child;
+  const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return runProbeInChild(stack, probeTarget, { env, nodePath, sdkDir });
+}
+
+async function probe(stack: Stack, target: ProbeTarget, variant: Variant | undefined): Promise<ProbeResult> {
+  const versions: Versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
   const started = Date.now();
-  const attempt = await PROBES[stack](target);
+  const done = await attempt(stack, target, variant);
   const ms = Date.now() - started;
   const context: ClassifyContext = {
     stack,
@@ -70,84 +84,21 @@ async function probe(stack: Stack, target: ProbeTarget): Promise<ProbeResult> {
     clientCert: clientCertFacts(target.pem.cert),
     ...apiKeyEvidence(target.apiKey, target.namespace, target.tlsImpliedByApiKey === true),
     encoding: inputEncodings(target.tls ? target.tls.clientCertPair : undefined),
+    versions,
   };
   const serverName = target.tls === false ? undefined : target.tls.serverNameOverride;
-  // The probes run in this process, so the trust stores are those of the user's shell.
-  const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, () =>
+  // The probes run in this process, or in a child with the user's environment: either way the trust stores are those of the user's shell.
+  const { error, cause, diagnosis } = await diagnoseAttempt(done, context, () =>
     gatherEvidence({ address: target.address, serverName, proxy: context.proxy }, target.knownIntermediates, {
       stack,
       variables: process.env,
       nodeFlags: process.execArgv,
     }),
   );
-  return { stack, actual: diagnosis ? 'fail' : 'ok', diagnosis, ms, error: [error, cause].filter(Boolean).join(' | ') || null };
+  return { stack, ...versions, actual: diagnosis ? 'fail' : 'ok', diagnosis, ms, error: [error, cause].filter(Boolean).join(' | ') || null };
 }
-
-async function probeClientStack(target: ProbeTarget): Promise<StackAttempt> {
-  let connection: Connection | undefined;
-  try {
-    connection = Connection.lazy({ address: target.address, tls: target.tls, ...withApiKey(target), interceptors: [] });
-    const probing = connection;
-    await probing
-      .withDeadline(Date.now() + LIVE_TIMEOUT_MS, () => probing.workflowService.getSystemInfo({}))
-      .catch((error) => {
-        throw refusalAtConnect(error);
-      });
-    await probing.withDeadline(Date.now() + LIVE_TIMEOUT_MS, () =>
-      probing.workflowService.describeNamespace({ namespace: target.namespace }),
-    );
-    return OK;
-  } catch (error) {
-    return { error, stage: 'connect' };
-  } finally {
-    await connection?.close();
-  }
-}
-
-let runtimeInstalled = false;
 
 /**
- * The SDK's runtime must be installed before the first native connection, and only once per
- * process; later re-creations (the runtime shuts down when idle) keep the quiet options.
- */
-function quietRuntimeOnce(): void {
-  if (runtimeInstalled) return;
-  installQuietRuntime();
-  runtimeInstalled = true;
-}
-
-async function probeWorkerStack(target: ProbeTarget): Promise<StackAttempt> {
-  quietRuntimeOnce();
-  const connecting = NativeConnection.connect({ address: target.address, tls: target.tls, ...withApiKey(target) });
-  let connection: NativeConnection;
-  try {
-    connection = await withTimeout(connecting, LIVE_TIMEOUT_MS, 'NativeConnection.connect');
-  } catch (error) {
-    connecting.then((late) => late.close()).catch(() => undefined);
-    return { error, stage: 'connect' };
-  }
-  try {
-    const describing = connection.withDeadline(Date.now() + LIVE_TIMEOUT_MS, () =>
-      connection.workflowService.describeNamespace({ namespace: target.namespace }),
-    );
-    await withTimeout(describing, LIVE_TIMEOUT_MS + 1000, 'describeNamespace');
-    if (target.apiKey !== undefined) {
-      await checkPollAllowed(() =>
-        connection.withDeadline(Date.now() + 1000, () =>
-          connection.workflowService.pollWorkflowTaskQueue({ namespace: target.namespace, taskQueue: { name: 'temporal-tls-harness-validate' } }),
-        ),
-      );
-    }
-    return OK;
-  } catch (error) {
-    return { error, stage: 'connect' };
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
-
-const withApiKey = (target: ProbeTarget) => (target.apiKey === undefined ? {} : { apiKey: target.apiKey });
-
 /**
  * mTLS enforcement, when the setup has a client certificate: the client stack once more without
  * it. Getting in means the server does not ask for one (`requireClientAuth: false` beside
@@ -156,7 +107,8 @@ const withApiKey = (target: ProbeTarget) => (target.apiKey === undefined ? {} : 
 export async function checkClientAuthEnforced(target: ProbeTarget): Promise<CheckResult> {
   if (!target.tls || !target.tls.clientCertPair) return { findings: [], checked: [] };
   const { clientCertPair: _given, ...withoutCertificate } = target.tls;
-  const attempt = await probeClientStack({ ...target, tls: withoutCertificate });
+  const { address, namespace, apiKey } = target;
+  const attempt = await STACK_PROBES.client({ address, namespace, tls: withoutCertificate, ...(apiKey === undefined ? {} : { apiKey }) });
   if (attempt.error) {
     return { findings: [], checked: [`without the client certificate, ${target.address} refuses the client: mTLS is enforced`] };
   }
@@ -169,15 +121,18 @@ export async function checkClientAuthEnforced(target: ProbeTarget): Promise<Chec
 }
 
 /**
- * Where the stacks disagree (a different outcome, or a different cause for the same failure),
- * with the matrix's explanation when one of its scenarios measured the same split.
+ * Where the stacks disagree on one release (a different outcome, or a different cause for the
+ * same failure), with the matrix's explanation when one of its scenarios measured the same split.
  */
 export function disagreement(probes: readonly ProbeResult[]): string | null {
   const [client, worker] = [probes.find((p) => p.stack === 'client'), probes.find((p) => p.stack === 'worker')];
   if (!client || !worker || client.diagnosis === worker.diagnosis) return null;
   const split = { client: client.diagnosis ?? 'ok', worker: worker.diagnosis ?? 'ok' };
   const known = SCENARIOS.find(
-    (scenario) => scenario.divergence && scenario.expect.client === split.client && scenario.expect.worker === split.worker,
+    (scenario) =>
+      scenario.divergence &&
+      expectationFor(scenario.expect.client, client) === split.client &&
+      expectationFor(scenario.expect.worker, worker) === split.worker,
   );
   return `the stacks disagree: client ${split.client}, worker ${split.worker}${known ? `. ${known.divergence}` : ''}`;
 }

@@ -3,6 +3,7 @@
  * checked, what is wrong with the fix beside it, each stack's probe, and a verdict. Plain text,
  * so it can be pasted into an issue or a README as it is.
  */
+import { versionsLabel } from '../versions/ranges';
 import { DIAGNOSES } from '../diagnosis/codes';
 import { formatMs } from '../matrix/report/table';
 import type { Severity } from './findings';
@@ -45,14 +46,17 @@ function findingsSection({ findings }: ValidateReport): string[] {
 
 function probesSection(report: ValidateReport): string[] {
   if (report.probes.length === 0) return ['live probes: skipped (--offline)'];
+  const several = new Set(report.probes.map(versionsLabel)).size > 1;
   return [
     'live probes (system info, then describe namespace)',
     ...report.probes.flatMap((probe) => {
-      const head = `  ${probe.stack.padEnd(7)} ${probe.actual.padEnd(5)}${probe.diagnosis ? ` ${probe.diagnosis}` : ''}  ${formatMs(probe.ms)}`;
+      const release = several ? ` (${versionsLabel(probe)})` : '';
+      const head = `  ${probe.stack.padEnd(7)}${release} ${probe.actual.padEnd(5)}${probe.diagnosis ? ` ${probe.diagnosis}` : ''}  ${formatMs(probe.ms)}`;
       if (!probe.diagnosis) return [head];
       return [head, `          ${DIAGNOSES[probe.diagnosis].explanation}`, `          raw: ${probe.error?.replace(/\s*\n\s*/g, ' ')}`];
     }),
-    ...(report.disagreement ? [`  ≠ ${report.disagreement}`] : []),
+    ...(report.disagreement ? report.disagreement.split('\n').map((line) => `  ≠ ${line}`) : []),
+    ...report.changes.map((change) => `  Δ changed between releases: ${change}`),
   ];
 }
 

@@ -12,6 +12,10 @@ import { readPemInputs, type PemInputs } from './pem-input';
 import type { ProbeResult } from './probe';
 import { checkServerCertificate } from './server-cert';
 import { lintApiKey } from './api-key-lint';
+import { describeChange, versionChanges } from '../versions/changes';
+import type { NodeMajor } from '../versions/node-majors';
+import { versionsLabel } from '../versions/ranges';
+import { prepareVariants } from '../versions/variants';
 import { resolveSettings, type SettingsFlags, type SettingsSource, type ValidateSettings } from './settings';
 
 export interface ValidateOptions extends SettingsFlags {
@@ -19,6 +23,10 @@ export interface ValidateOptions extends SettingsFlags {
   offline?: boolean;
   /** Folder for repaired copies of damaged PEM files. */
   fixOutput?: string;
+  /** SDK releases to probe with besides the harness's own (installed into the cache once). */
+  sdk?: string[];
+  /** Node majors to probe on (20, 22, 24; default: the Node running the harness). */
+  node?: NodeMajor[];
 }
 
 export interface ValidateReport {
@@ -31,8 +39,10 @@ export interface ValidateReport {
   /** Errors first, then warnings, then notes. */
   findings: Finding[];
   probes: ProbeResult[];
-  /** Set when the two stacks came to different outcomes or causes. */
+  /** Set when the two stacks came to different outcomes or causes (per release, when several are probed). */
   disagreement: string | null;
+  /** Where a stack's outcome or cause changed from one release to the next (several releases probed). */
+  changes: string[];
   /** Repaired copies written by --fix-output. */
   repaired: string[];
 }
@@ -41,6 +51,8 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv = process.env, now = Date.now()): Promise<ValidateReport> {
   const settings = resolveSettings(options, env);
+  // Before anything is read: a release that does not exist or does not load stops here.
+  const variants = options.sdk?.length || options.node?.length ? await prepareVariants({ sdk: options.sdk, node: options.node }) : [];
   const inputs = await readPemInputs(settings.tls);
   const repairedCopies = await planRepairs(inputs, options.fixOutput);
   const offline = lint({ settings, inputs, now, repairedCopies });
@@ -53,7 +65,7 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
   const live = options.offline ? undefined : await import('./probe');
   const target = probeTarget(settings, inputs, offline.parsed);
   const [probes, enforcement] = live
-    ? await Promise.all([live.runProbes(target), live.checkClientAuthEnforced(target)])
+    ? await Promise.all([live.runProbes(target, variants), live.checkClientAuthEnforced(target)])
     : [[], { findings: [], checked: [] }];
   const findings = [...offline.findings, ...apiKey.findings, ...server.findings, ...enforcement.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return {
@@ -63,9 +75,20 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
     checked: [...offline.checked, ...apiKey.checked, ...server.checked, ...enforcement.checked],
     findings,
     probes,
-    disagreement: live ? live.disagreement(probes) : null,
+    disagreement: live ? disagreements(probes, live.disagreement) : null,
+    changes: versionChanges(probes).map(describeChange),
     repaired,
   };
+}
+
+/** The stacks' disagreement on each release probed, prefixed with the release when there are several. */
+function disagreements(probes: ProbeResult[], onOneRelease: (probes: ProbeResult[]) => string | null): string | null {
+  const releases = [...new Map(probes.map((probe) => [versionsLabel(probe), probe])).keys()];
+  const lines = releases.flatMap((label) => {
+    const line = onOneRelease(probes.filter((probe) => versionsLabel(probe) === label));
+    return line ? [releases.length > 1 ? `${label}: ${line}` : line] : [];
+  });
+  return lines.length > 0 ? lines.join('\n') : null;
 }
 
 /** The connection exactly as the application would make it: the bytes as given, not the repaired ones. */
@@ -95,6 +118,7 @@ export function toJson(report: ValidateReport) {
     ok: report.ok,
     source: report.source,
     findings: report.findings.map(({ code, severity, message, fix }) => ({ code, severity, message, fix })),
-    probes: report.probes.map(({ stack, actual, diagnosis, ms }) => ({ stack, actual, diagnosis, ms })),
+    probes: report.probes.map(({ stack, sdk, node, actual, diagnosis, ms }) => ({ stack, sdk, node, actual, diagnosis, ms })),
+    ...(report.changes.length > 0 ? { changes: report.changes } : {}),
   };
 }

@@ -18,16 +18,19 @@ export interface VersionChange {
 }
 
 const AXES: VersionAxis[] = ['sdk', 'node'];
-const outcome = (cell: CellResult) => (cell.actual === 'ok' ? 'ok' : (cell.diagnosis ?? 'fail'));
-const versionsOf = ({ sdk, node }: CellResult): Versions => ({ sdk, node });
+/** What a matrix cell or a validate probe observed. */
+type Observation = Pick<CellResult, 'stack' | 'sdk' | 'node' | 'actual' | 'diagnosis'>;
 
-/** The changes among one scenario's cells. */
-export function versionChanges(cells: CellResult[]): VersionChange[] {
+const outcome = (cell: Observation) => (cell.actual === 'ok' ? 'ok' : (cell.diagnosis ?? 'fail'));
+const versionsOf = ({ sdk, node }: Observation): Versions => ({ sdk, node });
+
+/** The changes among one scenario's cells (or one validate run's probes). */
+export function versionChanges(cells: Observation[]): VersionChange[] {
   return STACKS.flatMap((stack) => {
     const own = cells.filter((cell) => cell.stack === stack).sort(compareVersions);
     return AXES.flatMap((axis) => {
       const other: VersionAxis = axis === 'sdk' ? 'node' : 'sdk';
-      const lines = new Map<string, CellResult[]>();
+      const lines = new Map<string, Observation[]>();
       for (const cell of own) lines.set(cell[other], [...(lines.get(cell[other]) ?? []), cell]);
       return [...lines.values()].flatMap((line) =>
         line.slice(1).flatMap((cell, index) => {

@@ -34,8 +34,12 @@ const harness: HarnessSide = {
 };
 
 /** The stack modules are required only now, after the SDK's folder is known, and only the one needed. */
-async function run(message: Extract<ToChild, { type: 'run' }>): Promise<StackAttempt> {
+async function run(message: Extract<ToChild, { type: 'run' | 'probe' }>): Promise<StackAttempt> {
   if (message.sdkDir) resolveSdkFrom(message.sdkDir);
+  if (message.type === 'probe') {
+    const { STACK_PROBES }: typeof import('../../validate/stack-probes') = require('../../validate/stack-probes');
+    return STACK_PROBES[message.stack](withBuffers(message.target));
+  }
   const target = withBuffers(message.target);
   if (message.stack === 'client') {
     const { runClientCell }: typeof import('../client-stack') = require('../client-stack');

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { onCleanup } from '../../cleanup';
 import type { Stack } from '../../matrix/results';
 import { CellTimeoutError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../cell';
+import type { StackProbeTarget } from '../../validate/stack-probes';
 import { attemptFromWire, toWire, type ToChild, type ToParent } from './wire';
 
 export interface ChildCellOptions {
@@ -67,6 +68,17 @@ export function runCellInChild(
   workflowBundlePath: string,
   options: ChildCellOptions,
 ): Promise<StackAttempt> {
+  const run: ToChild = { type: 'run', stack, target, workflowBundlePath, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) };
+  return runInChild(run, harness, options);
+}
+
+/** `validate`'s probe of one stack (validate/stack-probes.ts), in a child on another Node or SDK release. */
+export function runProbeInChild(stack: Stack, target: StackProbeTarget, options: ChildCellOptions): Promise<StackAttempt> {
+  return runInChild({ type: 'probe', stack, target, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) }, undefined, options);
+}
+
+/** Fork the child, send it `message`, answer its calls to `harness`, and return the attempt it reports. */
+function runInChild(message: ToChild, harness: HarnessSide | undefined, options: ChildCellOptions): Promise<StackAttempt> {
   registerCleanup();
   const child = fork(ENTRY, [], {
     env: options.env,
@@ -89,6 +101,7 @@ export function runCellInChild(
         resolve(attemptFromWire(message.attempt));
         return;
       }
+      if (!harness) throw new Error(`a probe's child called ${message.method}, which only cells may`);
       const method = harness[message.method] as (...args: unknown[]) => Promise<unknown>;
       method(...message.args).then(
         (value) => reply(child, { type: 'reply', id: message.id, value }),
@@ -109,8 +122,7 @@ export function runCellInChild(
         stage: 'configure',
       });
     });
-    const run: ToChild = { type: 'run', stack, target, workflowBundlePath, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) };
-    child.send(run);
+    child.send(message);
   });
 }
 

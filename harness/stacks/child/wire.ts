@@ -5,6 +5,7 @@
  * classifier reads (diagnosis/classify.ts `errorText`), and rebuilt as Errors on the other side.
  */
 import type { Stack } from '../../matrix/results';
+import type { StackProbeTarget } from '../../validate/stack-probes';
 import type { ConnectionUnderTest, HarnessSide, Stage, StackAttempt } from '../cell';
 
 /** How deep a cause chain is kept; errorText reads five levels. */
@@ -33,6 +34,7 @@ export type HarnessMethod = keyof HarnessSide;
 /** Parent to child. */
 export type ToChild =
   | { type: 'run'; stack: Stack; target: ConnectionUnderTest; workflowBundlePath: string; sdkDir?: string }
+  | { type: 'probe'; stack: Stack; target: StackProbeTarget; sdkDir?: string }
   | { type: 'reply'; id: number; value?: unknown; error?: WireValue };
 
 /** Child to parent. */
