@@ -1,3 +1,8 @@
+/**
+ * @jest-config-loader ts-node
+ */
+// Node 22.18+ and 24 strip types natively, and jest then imports this file as ESM, where the
+// extension-less import below does not resolve; the pragma makes jest fall back to ts-node.
 import type { Config } from 'jest';
 import { configureTestcontainers } from './harness/env/engine-host';
 

@@ -24,6 +24,7 @@ import type {
   TlsSetup,
 } from '../matrix/scenario';
 import { FAMILIES } from '../matrix/scenario';
+import { parseRange } from '../versions/ranges';
 import type { CredentialName } from '../pki/harness-pki';
 import type { ClientEncoding } from '../pki/encodings';
 import { MANGLINGS } from '../pki/pem-damage';
@@ -125,6 +126,21 @@ const API_KEYS = keysOf<ApiKeyChoice>({
 });
 const EXPECTATIONS = ['ok', ...Object.keys(DIAGNOSES)];
 
+/** `{ 'sdk <1.11.5': CODE, ..., default: CODE }`: ranges that versions/ranges.ts can read, and a default. */
+const versionedExpectation: Check = (value, field) => {
+  recordOf(oneOf(EXPECTATIONS))(value, field);
+  const record = value as Record<string, unknown>;
+  if (!('default' in record)) throw new FieldError(`${field}.default`, 'is missing: a versioned expectation needs one for the releases no range names');
+  for (const range of Object.keys(record).filter((key) => key !== 'default')) {
+    try {
+      parseRange(range);
+    } catch (error) {
+      throw new FieldError(`${field}.${range}`, (error as Error).message);
+    }
+  }
+};
+const expectation = either(oneOf(EXPECTATIONS), versionedExpectation);
+
 const tlsSetup = shape<TlsSetup>({
   ca: optional(oneOf(CREDENTIALS)),
   cert: optional(oneOf(CREDENTIALS)),
@@ -164,7 +180,7 @@ const scenarioShape = shape<Scenario>({
   about: text,
   server: oneOf(Object.keys(SERVERS)),
   client: clientSetup,
-  expect: shape<Scenario['expect']>({ client: oneOf(EXPECTATIONS), worker: oneOf(EXPECTATIONS) }),
+  expect: shape<Scenario['expect']>({ client: expectation, worker: expectation }),
   divergence: optional(text),
   verify: optional(oneOf(['payloads-encrypted-at-rest', 'client-auth-refused'])),
   fault: optional(oneOf(['pause'])),

@@ -36,6 +36,28 @@ test.each(measured)('%s on SDK %s', (_situation, sdk, extra, text, code) => {
   expect(classify(text, worker(sdk, extra))).toBe(code);
 });
 
+describe('an RSA-1024 server key, per Node release', () => {
+  const client = (node: string): ClassifyContext => ({ stack: 'client', clientTls: true, versions: { sdk: '1.24.0', node } });
+  // Node 24.22.3: the SDK says only "Failed to connect before the deadline"; the harness's probe reads the reason.
+  const NODE_24 =
+    'Error: Failed to connect before the deadline Error: 14 UNAVAILABLE: No connection established. Last error: Error: EE certificate key too weak. Resolution note: ';
+  const BAD_SIGNATURE = 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(BadSignature) }))';
+
+  it('the client on Node 24 names the key', () => expect(classify(NODE_24, client('24.22.3'))).toBe('KEY_TOO_SMALL'));
+  it('the worker on any release calls the signature bad, and the key tells why', () => {
+    expect(classify(BAD_SIGNATURE, worker('1.24.0', { serverKeyRefusal: 'KEY_TOO_SMALL' }))).toBe('KEY_TOO_SMALL');
+    expect(classify(BAD_SIGNATURE, worker('1.24.0'))).toBe('UNCLASSIFIED');
+  });
+  it('the scenario expects the client to accept it before Node 24 only', () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'server-rsa1024')!;
+    expect(['20.20.2', '22.23.5', '24.22.3'].map((node) => expectationFor(scenario.expect.client, { sdk: '1.24.0', node }))).toEqual([
+      'ok',
+      'ok',
+      'KEY_TOO_SMALL',
+    ]);
+  });
+});
+
 test('a rule limited to releases does not apply outside them', () => {
   // The same words from a release after 1.11.5 are not read as a missing store path.
   expect(classify(NOT_FOUND, worker('1.24.0', { serverCa: true }))).not.toBe('TRUST_STORE_PATH_MISSING');
