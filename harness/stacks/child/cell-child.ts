@@ -6,7 +6,8 @@
  * Only the SDK's public API is used here and in the stack code, and `@temporalio/*` can be
  * resolved from another folder (`sdkDir`), so an older SDK release can be loaded instead.
  */
-import type { HarnessSide, StackAttempt } from '../cell';
+import semver from 'semver';
+import type { ConnectionUnderTest, HarnessSide, StackAttempt } from '../cell';
 import { resolveSdkFrom } from './sdk-resolution';
 import { attemptToWire, fromWire, withBuffers, type HarnessMethod, type ToChild, type ToParent } from './wire';
 
@@ -33,9 +34,28 @@ const harness: HarnessSide = {
   checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
 };
 
+/**
+ * Connection options the stack code passes that older releases do not have (measured in their
+ * type declarations). Such a release would ignore the option and silently test another setup,
+ * so the cell refuses to run instead.
+ */
+const OPTIONS_SINCE = { apiKey: '1.10.0', proxy: '1.10.0' } as const;
+
+function missingOption(target: ConnectionUnderTest): StackAttempt | undefined {
+  const version: string = require('@temporalio/worker/package.json').version;
+  const option = (Object.keys(OPTIONS_SINCE) as (keyof typeof OPTIONS_SINCE)[]).find(
+    (name) => target[name] !== undefined && semver.lt(version, OPTIONS_SINCE[name]),
+  );
+  if (!option) return undefined;
+  const error = new Error(`SDK ${version} has no "${option}" connection option (added in ${OPTIONS_SINCE[option]}): this setup cannot run on that release`);
+  return { error, stage: 'configure' };
+}
+
 /** The stack modules are required only now, after the SDK's folder is known, and only the one needed. */
 async function run(message: Extract<ToChild, { type: 'run' | 'probe' }>): Promise<StackAttempt> {
   if (message.sdkDir) resolveSdkFrom(message.sdkDir);
+  const unsupported = message.type === 'run' ? missingOption(message.target) : undefined;
+  if (unsupported) return unsupported;
   if (message.type === 'probe') {
     const { STACK_PROBES }: typeof import('../../validate/stack-probes') = require('../../validate/stack-probes');
     return STACK_PROBES[message.stack](withBuffers(message.target));
