@@ -99,7 +99,6 @@ async function probe(stack: Stack, target: ProbeTarget, variant: Variant | undef
 }
 
 /**
-/**
  * mTLS enforcement, when the setup has a client certificate: the client stack once more without
  * it. Getting in means the server does not ask for one (`requireClientAuth: false` beside
  * `clientCaFiles`, or a TLS-only server), so any client, expired or foreign, would too.
