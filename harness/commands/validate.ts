@@ -20,6 +20,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--cert <file>', 'client certificate, optionally followed by its chain (PEM)')
     .option('--key <file>', 'private key of the client certificate (PEM)')
     .option('--server-name <name>', 'server name override: the name the server certificate must carry')
+    .option('--tls', 'speak TLS with the system roots and nothing else, as tls: true (SDK) and --tls (temporal CLI) do')
     .option('--api-key <key>', 'API key (JWT) to connect with; else TEMPORAL_CLIENT_API_KEY, TEMPORAL_API_KEY or the profile api_key')
     .option('--profile <name>', 'read the settings from this envconfig profile (TEMPORAL_CONFIG_FILE or the default file)')
     .option('--offline', 'check the files only: no connection to the server')

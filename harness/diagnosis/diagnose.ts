@@ -27,6 +27,7 @@ const NEEDS_EVIDENCE: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>([
   'PLAINTEXT_TO_TLS_SERVER',
   'TIMEOUT',
   // rustls's words for a server key it cannot use (a failed handshake, a bad signature) are otherwise unknown.
+  // And grpc-js words a refusing proxy as "Last error: undefined", which no rule reads without evidence.
   'UNCLASSIFIED',
 ]);
 

@@ -31,9 +31,15 @@ export interface IssuerStore {
 
 /** The certificates a trust-store variable points at: a PEM file, or every file of a folder. */
 export function storeCertificates(value: string): X509Certificate[] {
+  const read = (file: string) => {
+    try {
+      return statSync(file).isFile() ? certificatesIn(readFileSync(file, 'utf8')) : [];
+    } catch {
+      return []; // a dangling link or an unreadable file is skipped, as OpenSSL and rustls skip it
+    }
+  };
   try {
-    const files = statSync(value).isDirectory() ? readdirSync(value).map((name) => path.join(value, name)) : [value];
-    return files.flatMap((file) => certificatesIn(readFileSync(file, 'utf8')));
+    return statSync(value).isDirectory() ? readdirSync(value).flatMap((name) => read(path.join(value, name))) : read(value);
   } catch {
     return [];
   }

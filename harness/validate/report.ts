@@ -33,6 +33,18 @@ function settingsSection({ settings }: ValidateReport): string[] {
   ];
 }
 
+/** What this shell sets that the stacks read besides the application's options; the probes run with it. */
+function environmentSection({ environment }: ValidateReport): string[] {
+  const set = Object.entries(environment.variables);
+  return [
+    'environment (the probes below run with it)',
+    ...(set.length > 0 ? set.map(([name, value]) => `  ${name}=${value}`) : ['  no trust-store or proxy variable is set']),
+    ...(environment.nodeFlags.length > 0 ? [`  node flags: ${environment.nodeFlags.join(' ')}`] : []),
+    `  worker system store: ${environment.systemStore.certificates} certificate(s) from ${environment.systemStore.from}`,
+    ...environment.notes.map((note) => `  i ${note}`),
+  ];
+}
+
 function findingsSection({ findings }: ValidateReport): string[] {
   if (findings.length === 0) return ['findings: none'];
   return [
@@ -70,6 +82,8 @@ function verdict(report: ValidateReport): string {
 export function renderReport(report: ValidateReport): string {
   return [
     ...settingsSection(report),
+    '',
+    ...environmentSection(report),
     '',
     'checked',
     ...report.checked.map((line) => `  ${line}`),

@@ -47,6 +47,8 @@ export interface SettingsFlags {
   serverName?: string;
   profile?: string;
   apiKey?: string;
+  /** TLS on with the system roots and nothing else, whatever the source says (the SDK's tls: true, the CLI's --tls). */
+  tls?: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -79,7 +81,8 @@ type EnvFamily = keyof typeof ENV_FAMILIES;
 const ENVCONFIG_MARK = /^TEMPORAL_TLS(_|$)/;
 
 export function resolveSettings(flags: SettingsFlags, env: Env = process.env): ValidateSettings {
-  const picked = pickSource(flags, env);
+  const source = pickSource(flags, env);
+  const picked = flags.tls && source.tls === false ? { ...source, tls: {} } : source;
   const settings = flags.apiKey === undefined ? picked : withApiKey(picked, { token: flags.apiKey, from: '--api-key' });
   checkAddress(settings);
   return settings;

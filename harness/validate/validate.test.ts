@@ -384,7 +384,7 @@ describe('the command', () => {
     const good = await runCli(['--address', address('mtls'), '--ca', harness.certPath('ca'), '--cert', live.cert('client'), '--key', live.keyOf('client'), '--json']);
     expect(good.code).toBe(0);
     const json = JSON.parse(good.stdout);
-    expect(Object.keys(json)).toEqual(['ok', 'source', 'findings', 'probes']);
+    expect(Object.keys(json)).toEqual(['ok', 'source', 'findings', 'probes', 'environment']);
     expect(json).toMatchObject({ ok: true, source: 'flags' });
     // The harness CA is written by node-forge with CRLF line endings, which validate notes.
     expect(json.findings.filter((f: { severity: string }) => f.severity !== 'info')).toEqual([]);

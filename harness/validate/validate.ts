@@ -10,7 +10,9 @@ import { planRepairs, writeRepairs } from './fix-output';
 import { lint, type ParsedSetup } from './lint';
 import { readPemInputs, type PemInputs } from './pem-input';
 import type { ProbeResult } from './probe';
-import { checkServerCertificate } from './server-cert';
+import { presentedChain } from '../diagnosis/evidence';
+import { describeEnvironment, type EnvironmentReport } from './environment';
+import { checkServerCertificate, LIVE_TIMEOUT_MS } from './server-cert';
 import { lintApiKey } from './api-key-lint';
 import { describeChange, versionChanges } from '../versions/changes';
 import type { NodeMajor } from '../versions/node-majors';
@@ -45,6 +47,8 @@ export interface ValidateReport {
   changes: string[];
   /** Repaired copies written by --fix-output. */
   repaired: string[];
+  /** The trust-store, proxy and Node variables of this shell, and what follows for each stack. */
+  environment: EnvironmentReport;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -60,6 +64,8 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
   const server = options.offline
     ? { findings: [], checked: ['server certificate: not read (--offline)'] }
     : await checkServerCertificate(settings, offline.parsed, inputs, now);
+  const environment = describeEnvironment(env, process.execArgv, await serverSide(settings, inputs, options.offline));
+  if (settings.source === 'env:envconfig' && settings.tls === false) environment.notes.push(PLAINTEXT_FROM_SHARED_VARIABLES);
   const repaired = await writeRepairs(repairedCopies, inputs);
   // The SDKs load only for a live check, so that --offline starts fast.
   const live = options.offline ? undefined : await import('./probe');
@@ -78,6 +84,7 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
     disagreement: live ? disagreements(probes, live.disagreement) : null,
     changes: versionChanges(probes).map(describeChange),
     repaired,
+    environment,
   };
 }
 
@@ -89,6 +96,17 @@ function disagreements(probes: ProbeResult[], onOneRelease: (probes: ProbeResult
     return line ? [releases.length > 1 ? `${label}: ${line}` : line] : [];
   });
   return lines.length > 0 ? lines.join('\n') : null;
+}
+
+/** Both families read TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE; they disagree on TLS. */
+const PLAINTEXT_FROM_SHARED_VARIABLES =
+  'read as @temporalio/envconfig reads these variables: plaintext (TEMPORAL_TLS is unset); the samples (hello-world-mtls) speak TLS with the system roots on the same variables: add --tls to probe as they do';
+
+/** The chain the server sends, for the environment report's trust-store notes (nothing offline or in plaintext). */
+async function serverSide(settings: ValidateSettings, inputs: PemInputs, offline: boolean | undefined) {
+  if (offline || settings.tls === false) return undefined;
+  const chain = await presentedChain(settings.address, settings.tls.serverName, LIVE_TIMEOUT_MS).catch(() => []);
+  return { chain, serverCa: inputs.ca !== undefined, tls: true };
 }
 
 /** The connection exactly as the application would make it: the bytes as given, not the repaired ones. */
@@ -120,5 +138,6 @@ export function toJson(report: ValidateReport) {
     findings: report.findings.map(({ code, severity, message, fix }) => ({ code, severity, message, fix })),
     probes: report.probes.map(({ stack, sdk, node, actual, diagnosis, ms }) => ({ stack, sdk, node, actual, diagnosis, ms })),
     ...(report.changes.length > 0 ? { changes: report.changes } : {}),
+    environment: report.environment,
   };
 }

@@ -15,6 +15,7 @@ import { onCleanup } from '../../cleanup';
 import type { Stack } from '../../matrix/results';
 import { CellTimeoutError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../cell';
 import type { StackProbeTarget } from '../../validate/stack-probes';
+import { CONNECTION_VARIABLES } from './connection-variables';
 import { attemptFromWire, toWire, type ToChild, type ToParent } from './wire';
 
 export interface ChildCellOptions {
@@ -137,30 +138,6 @@ function registerCleanup(): void {
     for (const child of running) child.kill('SIGKILL');
   });
 }
-
-/**
- * Variables that decide how a stack reaches the server: trust stores, proxies, Node's own
- * options. A child starts without any of the harness's own, so only the scenario's apply.
- */
-export const CONNECTION_VARIABLES = [
-  'NODE_EXTRA_CA_CERTS',
-  'NODE_OPTIONS',
-  'NODE_USE_SYSTEM_CA',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'GRPC_DEFAULT_SSL_ROOTS_FILE_PATH',
-  'grpc_proxy',
-  'https_proxy',
-  'http_proxy',
-  'all_proxy',
-  'no_grpc_proxy',
-  'no_proxy',
-  'GRPC_PROXY',
-  'HTTPS_PROXY',
-  'HTTP_PROXY',
-  'ALL_PROXY',
-  'NO_PROXY',
-] as const;
 
 /** The harness's environment without {@link CONNECTION_VARIABLES}, plus `variables`. */
 export function cellEnvironment(variables: Record<string, string>, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
