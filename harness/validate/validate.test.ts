@@ -389,8 +389,14 @@ describe('the command', () => {
     // The harness CA is written by node-forge with CRLF line endings, which validate notes.
     expect(json.findings.filter((f: { severity: string }) => f.severity !== 'info')).toEqual([]);
     expect(json.probes.map((p: object) => Object.keys(p))).toEqual([
-      ['stack', 'actual', 'diagnosis', 'ms'],
-      ['stack', 'actual', 'diagnosis', 'ms'],
+      ['stack', 'sdk', 'node', 'actual', 'diagnosis', 'ms'],
+      ['stack', 'sdk', 'node', 'actual', 'diagnosis', 'ms'],
+    ]);
+    // Without --sdk/--node, both probes ran on the harness's own SDK and Node.
+    const own = { sdk: require('@temporalio/client/package.json').version, node: process.versions.node };
+    expect(json.probes.map(({ stack, sdk, node }: { stack: string; sdk: string; node: string }) => ({ stack, sdk, node }))).toEqual([
+      { stack: 'client', ...own },
+      { stack: 'worker', ...own },
     ]);
 
     const bad = await runCli(['--address', address('mtls'), '--ca', harness.certPath('ca'), '--cert', live.cert('client-v1'), '--key', live.keyOf('client'), '--json']);
@@ -402,8 +408,8 @@ describe('the command', () => {
       { code: 'CERT_V1_UNSUPPORTED', severity: 'error', message: expect.any(String), fix: expect.any(String) },
     ]);
     expect(failed.probes).toEqual([
-      { stack: 'client', actual: 'ok', diagnosis: null, ms: expect.any(Number) },
-      { stack: 'worker', actual: 'fail', diagnosis: 'CERT_V1_UNSUPPORTED', ms: expect.any(Number) },
+      { stack: 'client', ...own, actual: 'ok', diagnosis: null, ms: expect.any(Number) },
+      { stack: 'worker', ...own, actual: 'fail', diagnosis: 'CERT_V1_UNSUPPORTED', ms: expect.any(Number) },
     ]);
   });
 
