@@ -4,18 +4,21 @@
  * from its scenario's expectation fails with the raw error beside it.
  */
 import { SCENARIOS, SERVERS } from '../../scenarios';
-import { pkiOf, type EnvironmentDescription } from '../matrix/environment';
+import { MATRIX_NAMESPACES, pkiOf, type EnvironmentDescription } from '../matrix/environment';
 import { STACKS } from '../matrix/results';
 import { installQuietRuntime, splitByDefaultPort } from '../matrix/run-matrix';
 import { CellRunner } from '../matrix/runner';
 import { ENVIRONMENT_VARIABLE } from './global-setup';
 import { expectationFor, ownVersions } from '../versions/ranges';
 
-const description: EnvironmentDescription = JSON.parse(process.env[ENVIRONMENT_VARIABLE] ?? 'null');
+/** `scenarios`: those the run's `-t` pattern selects, whose servers the global set-up started. */
+const description: EnvironmentDescription & { scenarios: string[] } = JSON.parse(process.env[ENVIRONMENT_VARIABLE] ?? 'null');
 installQuietRuntime();
 const runner = new CellRunner(description.endpoints, pkiOf(description), description.workflowBundlePath);
 const { portTaken } = splitByDefaultPort(SCENARIOS, SERVERS, description.endpoints);
 
+// As the CLI does: the harness's own workers and clients start before any cell, so no cell's time includes them.
+beforeAll(() => runner.warmUp(SCENARIOS.filter(({ name }) => description.scenarios.includes(name)), MATRIX_NAMESPACES));
 afterAll(() => runner.close());
 
 const families = [...new Set(SCENARIOS.map((scenario) => scenario.family))];

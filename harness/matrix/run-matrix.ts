@@ -6,7 +6,7 @@ import { onCleanup } from '../cleanup';
 export { installQuietRuntime } from '../stacks/runtime';
 import { log } from '../log';
 import { serverVersion } from '../env/server-binary';
-import { CellRunner, runLimited, scenarioResults } from './runner';
+import { CELL_LIMITS, CellRunner, scenarioResults } from './runner';
 import { credentialsNeeded, EnvironmentOptions, MATRIX_NAMESPACES, needsProxySoftware, serversFor, setUpMatrixEnvironment } from './environment';
 import type { CellResult, MatrixReport } from './results';
 import { STACKS } from './results';
@@ -25,9 +25,6 @@ export interface MatrixRunOptions extends EnvironmentOptions {
   variants?: Variant[];
 }
 
-export const DEFAULT_CONCURRENCY = 6;
-/** Worker cells in flight at once: one per core of the 2-core machines this runs on. */
-const WORKER_CONCURRENCY = 2;
 /** Client cells in flight at once when they run in child processes, each loading an SDK first. */
 const CHILD_CLIENT_CONCURRENCY = 3;
 
@@ -63,7 +60,15 @@ export async function runMatrix(
     onDemand: credentialsNeeded(selected, servers),
   });
   const { runnable: scenarios, portTaken } = splitByDefaultPort(selected, servers, environment.description.endpoints);
-  const runner = new CellRunner(environment.description.endpoints, environment.pki, environment.description.workflowBundlePath);
+  const variants = options.variants ?? [];
+  const runs = variants.length > 0 ? variants : [undefined];
+  const clientLimit = Math.min(
+    options.concurrency ?? CELL_LIMITS.client,
+    runs.some((variant) => variant?.child) ? CHILD_CLIENT_CONCURRENCY : Infinity,
+  );
+  const runner = new CellRunner(environment.description.endpoints, environment.pki, environment.description.workflowBundlePath, {
+    limits: { client: clientLimit },
+  });
   const stop = async () => {
     try {
       await runner.close();
@@ -76,28 +81,17 @@ export async function runMatrix(
     await runner.warmUp(scenarios, MATRIX_NAMESPACES);
     const setupMs = Date.now() - startedAt.getTime();
     const cellsStarted = Date.now();
-    const variants = options.variants ?? [];
-    const runs = variants.length > 0 ? variants : [undefined];
     const total = scenarios.length * STACKS.length * runs.length;
     log(`running ${total} cells`);
     let done = 0;
-    const report = (cell: CellResult) => options.onCell?.(cell, ++done, total);
-    // One lane per stack: client cells mostly wait on the network, worker cells mostly use CPU
-    // (creating a worker loads the workflow bundle), so each gets its own limit.
-    const clientLimit = Math.min(
-      options.concurrency ?? DEFAULT_CONCURRENCY,
-      runs.some((variant) => variant?.child) ? CHILD_CLIENT_CONCURRENCY : Infinity,
+    const report = (cell: CellResult) => {
+      options.onCell?.(cell, ++done, total);
+      return cell;
+    };
+    // Every cell at once: the runner's per-stack slots decide how many are in flight.
+    const cells = await Promise.all(
+      STACKS.flatMap((stack) => runs.flatMap((variant) => scenarios.map((scenario) => runner.run(scenario, stack, variant).then(report)))),
     );
-    const lanes = await Promise.all(
-      STACKS.map((stack) =>
-        runLimited(
-          runs.flatMap((variant) => scenarios.map((scenario) => () => runner.run(scenario, stack, variant))),
-          stack === 'client' ? clientLimit : WORKER_CONCURRENCY,
-          report,
-        ),
-      ),
-    );
-    const cells = lanes.flat();
     const wallMs = Date.now() - cellsStarted;
     const results = scenarioResults(scenarios, cells);
     const passed = cells.filter((cell) => cell.passed).length;

@@ -32,8 +32,19 @@ import type { ClientSetup, Route, Scenario } from './scenario';
 import { expectationFor, ownVersions, type Versions } from '../versions/ranges';
 import { versionChanges } from '../versions/changes';
 import type { Variant } from '../versions/variants';
+import { slots, type Slots } from './slots';
+
+/** Cells in flight at once, per stack, unless the runner is told otherwise. */
+export const CELL_LIMITS: Record<Stack, number> = {
+  /** Client cells mostly wait on the network. */
+  client: 6,
+  /** Worker cells mostly use CPU (creating a worker loads the workflow bundle): one per core of the 2-core machines this runs on. */
+  worker: 2,
+};
 
 export interface CellRunnerOptions {
+  /** Cells in flight at once, per stack (default {@link CELL_LIMITS}); the CLI's and jest's cells queue here alike. */
+  limits?: Partial<Record<Stack, number>>;
   /**
    * Run every cell in a child process, with this Node binary and/or the `@temporalio/*` packages
    * of this folder. Cells whose scenario names an environment run in a child regardless.
@@ -49,13 +60,17 @@ export class CellRunner {
   /** Set by close(): cells still in flight (after Ctrl-C) must not start proxies nobody will stop. */
   private closed = false;
   private readonly serverQueues = new Map<string, Promise<unknown>>();
+  private readonly stackSlots: Record<Stack, Slots>;
 
   constructor(
     private readonly endpoints: Record<string, ServerEndpoint>,
     private readonly pki: HarnessPkiFiles,
     private readonly workflowBundlePath: string,
     private readonly options: CellRunnerOptions = {},
-  ) {}
+  ) {
+    const limits = { ...CELL_LIMITS, ...options.limits };
+    this.stackSlots = { client: slots(limits.client), worker: slots(limits.worker) };
+  }
 
   /** `variant`: other SDK or Node releases for the stack under test (default: the harness's own, in process). */
   async run(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
@@ -93,6 +108,15 @@ export class CellRunner {
   }
 
   private async runOnce(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
+    const release = await this.stackSlots[stack]();
+    try {
+      return await this.runInSlot(scenario, stack, variant);
+    } finally {
+      release();
+    }
+  }
+
+  private async runInSlot(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
     const endpoint = this.endpoints[scenario.server];
     if (!endpoint) throw new Error(`scenario ${scenario.name} needs server ${scenario.server}, which was not started`);
     const counterparts = this.counterpartsFor(endpoint);

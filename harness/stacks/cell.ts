@@ -64,7 +64,7 @@ export const TIMEOUTS = {
   /** The client's connect once the probe has failed: it can only fail, and its words do not depend on this. */
   connectAfterFailedProbeMs: 500,
   probeMs: 3000,
-  workflowMs: 5000,
+  workflowMs: 15_000,
 };
 
 export class CellTimeoutError extends Error {

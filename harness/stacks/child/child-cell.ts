@@ -17,6 +17,7 @@ import { CellTimeoutError, type ConnectionUnderTest, type HarnessSide, type Stac
 import type { StackProbeTarget } from '../../validate/stack-probes';
 import { CONNECTION_VARIABLES } from './connection-variables';
 import { attemptFromWire, toWire, type ToChild, type ToParent } from './wire';
+import { slots } from '../../matrix/slots';
 
 export interface ChildCellOptions {
   /** The child's whole environment (see {@link cellEnvironment}). */
@@ -41,23 +42,7 @@ export const LOADER = ENTRY.endsWith('.ts') ? ['--require', require.resolve('tsx
  * Children in flight at once: each spends its first half second loading the SDK on a core, so
  * more than one per core only makes every cell slower (and a busy machine time out).
  */
-const CHILDREN_AT_ONCE = Math.max(2, os.availableParallelism());
-let inFlight = 0;
-const waiting: (() => void)[] = [];
-
-/** Wait for a child slot; the returned function gives it back. */
-export async function childSlot(): Promise<() => void> {
-  if (inFlight >= CHILDREN_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
-  else inFlight++;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight--;
-  };
-}
+export const childSlot = slots(Math.max(2, os.availableParallelism()));
 
 const running = new Set<ChildProcess>();
 let cleanupRegistered = false;
