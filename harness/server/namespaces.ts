@@ -10,7 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { HarnessError } from '../errors';
 
 const RETENTION_MS = 24 * 60 * 60 * 1000;
-const USABLE_TIMEOUT_MS = 15_000;
+/**
+ * Generous: it bounds only what succeeds, and on a busy machine (two matrix runs starting 52
+ * servers on 2 cores) a frontend is SERVING well before history has joined the membership ring.
+ */
+const USABLE_TIMEOUT_MS = 60_000;
 
 /** Register every namespace in `namespaces` and wait until each is usable. */
 export async function registerNamespaces(connection: Connection, namespaces: string[]): Promise<void> {
@@ -19,17 +23,24 @@ export async function registerNamespaces(connection: Connection, namespaces: str
 
 /** Register `namespace` (an existing one is fine) and wait until calls in it are accepted. */
 export async function registerNamespace(connection: Connection, namespace: string): Promise<void> {
-  try {
-    await connection.workflowService.registerNamespace({
-      namespace,
-      workflowExecutionRetentionPeriod: msToTs(RETENTION_MS),
-    });
-  } catch (error) {
-    const code = (error as { code?: number }).code;
-    if (code === grpcStatus.INVALID_ARGUMENT) throw new NamespaceRefusedError(namespace, (error as { details?: string }).details);
-    if (code !== grpcStatus.ALREADY_EXISTS) throw error;
+  const deadline = Date.now() + USABLE_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await connection.workflowService.registerNamespace({
+        namespace,
+        workflowExecutionRetentionPeriod: msToTs(RETENTION_MS),
+      });
+      break;
+    } catch (error) {
+      const code = (error as { code?: number }).code;
+      if (code === grpcStatus.INVALID_ARGUMENT) throw new NamespaceRefusedError(namespace, (error as { details?: string }).details);
+      if (code === grpcStatus.ALREADY_EXISTS) break;
+      // "Not enough hosts to serve the request": the frontend is up, history not yet.
+      if (code !== grpcStatus.UNAVAILABLE || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
-  await waitUntilUsable(connection, namespace);
+  await waitUntilUsable(connection, namespace, deadline);
 }
 
 /** The server's own verdict on a namespace name (length, characters), in one line. */
@@ -41,8 +52,7 @@ export class NamespaceRefusedError extends HarnessError {
   }
 }
 
-async function waitUntilUsable(connection: Connection, namespace: string): Promise<void> {
-  const deadline = Date.now() + USABLE_TIMEOUT_MS;
+async function waitUntilUsable(connection: Connection, namespace: string, deadline: number): Promise<void> {
   for (;;) {
     try {
       // A history lookup of a workflow that does not exist: "workflow not found" means the

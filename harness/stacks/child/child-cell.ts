@@ -94,7 +94,14 @@ function runInChild(message: ToChild, harness: HarnessSide | undefined, options:
         (error: unknown) => reply(child, { type: 'reply', id: message.id, error: toWire(error) }),
       );
     });
+    // A child that could not be spawned gets no 'close'; one that died early makes sending to it
+    // fail (EPIPE), and its 'close' then says how it ended, which is the useful part.
+    let sendError: Error | undefined;
     child.on('error', (error) => {
+      if (child.pid !== undefined) {
+        sendError = error;
+        return;
+      }
       clearTimeout(timer);
       resolve({ error: new Error(`the cell's child process could not start: ${error.message}`), stage: 'configure' });
     });
@@ -104,7 +111,9 @@ function runInChild(message: ToChild, harness: HarnessSide | undefined, options:
       clearTimeout(timer);
       // Resolving twice is harmless: after "done" this one is ignored.
       resolve({
-        error: new Error(`the cell's child process exited (${signal ?? `code ${code}`}) before reporting: ${stderr.trim().split('\n').slice(-5).join(' | ')}`),
+        error: new Error(
+          `the cell's child process exited (${signal ?? `code ${code}`}) before reporting${sendError ? ` (${sendError.message})` : ''}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`,
+        ),
         stage: 'configure',
       });
     });
