@@ -87,13 +87,17 @@ export async function internalTls(mode: ServerMode, internal: InternalPki): Prom
   };
 }
 
-/** A client connection with the harness's internal credentials, for set-up and checks. */
+/**
+ * A client connection with the harness's internal credentials, for set-up and checks. Its
+ * connect is expected to succeed, so its deadline is generous: two runs starting 52 servers on
+ * 2 cores kept a SERVING server's connect past 5 s.
+ */
 export async function connectInternal(endpoint: ServerEndpoint): Promise<Connection> {
   const apiKey = await internalApiKey(endpoint);
   return Connection.connect({
     address: endpoint.address,
     tls: await internalTls(endpoint.mode, endpoint.internal),
     ...(apiKey ? { apiKey } : {}),
-    connectTimeout: 5000,
+    connectTimeout: 30_000,
   });
 }
