@@ -63,7 +63,9 @@ export const SERVERS = {
   'tls-faults': {
     mode: 'tls',
     certificate: 'server',
-    about: 'Like tls, for the faults family alone: its cells pause and resume it, so no other cell may share it.',
+    survivesRestart: true,
+    tlsRefreshInterval: '1s',
+    about: 'Like tls, for the faults family alone: its cells pause, restart it and replace its certificate, so no other cell may share it.',
   },
 } as const satisfies Record<string, ServerSpec>;
 

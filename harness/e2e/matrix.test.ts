@@ -33,9 +33,12 @@ describe.each(families)('%s', (family) => {
     if (blocked) throw new Error(`${name} cannot run: it ${blocked.reason}`);
     const cell = await runner.run(scenario, stack);
     const expected = expectationFor(scenario.expect[stack], ownVersions());
-    // The whole observation is compared, so a failure shows what happened and why.
-    expect({ outcome: cell.diagnosis ?? 'ok', error: cell.error, cause: cell.cause }).toEqual({
+    // The whole observation is compared, so a failure shows what happened and why; `passed` also
+    // holds the runner's own checks, such as a fault cell's run once the fault is undone (in `detail`).
+    expect({ outcome: cell.diagnosis ?? 'ok', passed: cell.passed, detail: cell.detail, error: cell.error, cause: cell.cause }).toEqual({
       outcome: expected,
+      passed: true,
+      detail: cell.detail,
       error: cell.error,
       cause: cell.cause,
     });

@@ -23,7 +23,7 @@ import type {
   Scenario,
   TlsSetup,
 } from '../matrix/scenario';
-import { FAMILIES } from '../matrix/scenario';
+import { FAMILIES, FAULTS } from '../matrix/scenario';
 import { parseRange } from '../versions/ranges';
 import type { CredentialName } from '../pki/harness-pki';
 import type { ClientEncoding } from '../pki/encodings';
@@ -110,6 +110,7 @@ const CREDENTIALS = keysOf<CredentialName>({
   clientExpired: 1, clientServerAuthOnly: 1, clientV1: 1, serverP256: 1, serverP384: 1, serverP521: 1, serverEd25519: 1,
   serverRsa1024: 1, serverRsa4096: 1, clientP256: 1, clientP384: 1, clientP521: 1, clientEd25519: 1, clientRsa1024: 1,
   serverCaAsLeaf: 1, serverClientAuthOnly: 1, nameConstrainedCa: 1, serverNameConstrained: 1, clientViaIntermediate: 1,
+  serverReplacement: 1, serverOtherCa: 1,
 });
 const ENCODINGS = keysOf<ClientEncoding>({
   'cert-der': 1, 'key-der': 1, 'cert-double-base64': 1, 'key-double-base64': 1, 'pkcs12-as-cert': 1, 'chain-leaf-first': 1,
@@ -183,7 +184,7 @@ const scenarioShape = shape<Scenario>({
   expect: shape<Scenario['expect']>({ client: expectation, worker: expectation }),
   divergence: optional(text),
   verify: optional(oneOf(['payloads-encrypted-at-rest', 'client-auth-refused'])),
-  fault: optional(oneOf(['pause'])),
+  fault: optional(oneOf(Object.keys(FAULTS))),
   route: optional(shape<NonNullable<Scenario['route']>>({ client: route, worker: route })),
 });
 

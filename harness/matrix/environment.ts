@@ -15,7 +15,7 @@ import type { ServerEndpoint } from '../server/endpoint';
 import { Fleet, FleetCertificates, startFleet } from '../server/fleet';
 import { ensureWorkflowBundle } from '../stacks/bundle';
 import { writeSigningKeys } from '../auth/signing-keys';
-import type { Scenario, ServerSpec } from './scenario';
+import { faultCertificate, type Scenario, type ServerSpec } from './scenario';
 
 export const MATRIX_NAMESPACES = ['default', 'harness-other'];
 
@@ -62,7 +62,8 @@ export function credentialsNeeded(scenarios: Scenario[], servers: Record<string,
   return onDemandAmong(
     scenarios.flatMap((scenario) => {
       const tls = scenario.client.tls;
-      return [servers[scenario.server]?.certificate, ...(tls ? [tls.ca, tls.cert, tls.key] : [])];
+      const replacement = scenario.fault && faultCertificate(scenario.fault);
+      return [servers[scenario.server]?.certificate, replacement, ...(tls ? [tls.ca, tls.cert, tls.key] : [])];
     }),
   );
 }

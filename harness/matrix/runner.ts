@@ -15,7 +15,7 @@ import { cellEnvironment, childSlot, runCellInChild, type ChildCellOptions } fro
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts } from '../stacks/counterparts';
 import { runWorkerCell } from '../stacks/worker-stack';
-import { applyFault } from '../server/faults';
+import { applyFault, type UndoFault } from '../server/faults';
 import { registerNamespace } from '../server/namespaces';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
@@ -28,7 +28,7 @@ import { connectionUnderTest, PemInputs } from './materialize';
 import { apiKeyEvidence } from '../auth/evidence';
 import type { CellResult, ScenarioResult, Stack } from './results';
 import { STACKS } from './results';
-import type { ClientSetup, Route, Scenario } from './scenario';
+import { FAULTS, type ClientSetup, type Route, type Scenario } from './scenario';
 import { expectationFor, ownVersions, type Versions } from '../versions/ranges';
 import { versionChanges } from '../versions/changes';
 import type { Variant } from '../versions/variants';
@@ -80,24 +80,33 @@ export class CellRunner {
   }
 
   /**
-   * The cell with the fault in place, then, the fault undone, the same cell again: it must
-   * succeed, or the cell fails with what went wrong after the fault.
+   * The cell with the fault in place (before it connects, or between its workflows), then, the
+   * fault undone, the same cell again: it must succeed, or the cell fails with what went wrong
+   * after the fault. The first attempt is judged while the fault is still in place, so the
+   * evidence it gathers is of the faulted server.
    */
   private async runWithFault(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
-    const undo = await applyFault(scenario.fault!, this.endpoints[scenario.server]);
+    const fault = scenario.fault!;
+    let undo: UndoFault | undefined;
+    const injectFault = async () => {
+      if (undo) throw new Error(`the ${fault} was already done in this cell`);
+      undo = await applyFault(fault, this.endpoints[scenario.server], this.pki);
+    };
     let during: CellResult;
     try {
-      during = await this.runOnce(scenario, stack, variant);
+      if (FAULTS[fault].when === 'before-connect') await injectFault();
+      during = await this.runOnce(scenario, stack, variant, FAULTS[fault].when === 'between-workflows' ? injectFault : undefined);
     } finally {
-      await undo();
+      await undo?.();
     }
+    const faulted = undo !== undefined;
     const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' } }, stack, variant);
-    if (after.passed) return during;
-    return {
-      ...during,
-      passed: false,
-      detail: `after the ${scenario.fault} was undone, the same cell failed: ${after.diagnosis}: ${after.error}`,
-    };
+    const problem = !faulted
+      ? `the cell ended before the ${fault} was done, so its outcome says nothing about it`
+      : !after.passed
+        ? `after the ${fault} was undone, the same cell failed: ${after.diagnosis}: ${after.error}`
+        : undefined;
+    return problem ? { ...during, passed: false, detail: problem } : during;
   }
 
   /** Cells on a server with faults run one at a time: a fault must not land in another cell. */
@@ -107,16 +116,17 @@ export class CellRunner {
     return next;
   }
 
-  private async runOnce(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
+  /** `injectFault`: the fault a cell does between its workflows (see ConnectionUnderTest.faultBetweenWorkflows). */
+  private async runOnce(scenario: Scenario, stack: Stack, variant?: Variant, injectFault?: () => Promise<void>): Promise<CellResult> {
     const release = await this.stackSlots[stack]();
     try {
-      return await this.runInSlot(scenario, stack, variant);
+      return await this.runInSlot(scenario, stack, variant, injectFault);
     } finally {
       release();
     }
   }
 
-  private async runInSlot(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
+  private async runInSlot(scenario: Scenario, stack: Stack, variant?: Variant, injectFault?: () => Promise<void>): Promise<CellResult> {
     const endpoint = this.endpoints[scenario.server];
     if (!endpoint) throw new Error(`scenario ${scenario.name} needs server ${scenario.server}, which was not started`);
     const counterparts = this.counterpartsFor(endpoint);
@@ -128,15 +138,17 @@ export class CellRunner {
     const releaseSlot = setup.environment !== undefined || child !== undefined ? await childSlot() : undefined;
     try {
       const started = Date.now();
-      const { target, pem } = await connectionUnderTest(
+      const { target: configured, pem } = await connectionUnderTest(
         setup,
         { server: endpoint.address, httpApi: endpoint.httpAddress, tlsProxy: (h2) => this.tlsProxy(endpoint, h2), connectProxy: connectProxy?.address },
         this.pki,
         scenario.verify === 'payloads-encrypted-at-rest',
         endpoint.authorization,
       );
+      const target = injectFault ? { ...configured, faultBetweenWorkflows: true } : configured;
+      const harness = injectFault ? { ...counterparts.harnessSide(), injectFault } : counterparts.harnessSide();
       const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, connectProxy?.address));
-      let attempt = refusalExpected(scenario, await this.attempt(stack, target, counterparts.harnessSide(), environment, child));
+      let attempt = refusalExpected(scenario, await this.attempt(stack, target, harness, environment, child));
       const versions: Versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
       const route = connectProxy && (await routeTaken(connectProxy));
       if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);

@@ -22,6 +22,14 @@ export interface ServerSpec {
   hostPort?: number;
   /** Authorization on (default authorizer and JWT claim mapper); `audience`: an `aud` tokens must carry. */
   authorization?: { audience?: string };
+  /**
+   * Survive a container restart as a real server does: state in a SQLite file in the container,
+   * and host ports bound explicitly, since Docker gives a restarted container new ephemeral host
+   * ports (measured with Docker 20.10: a new one on every restart and every stop/start).
+   */
+  survivesRestart?: true;
+  /** How often the server re-reads its certificate files (`global.tls.refreshInterval`), e.g. `1s`. */
+  tlsRefreshInterval?: string;
   about: string;
 }
 
@@ -137,13 +145,37 @@ export interface ClientSetup {
 /** `ok`, or the diagnosis the failure must get. */
 export type Expectation = 'ok' | DiagnosisCode;
 
+/** When a fault is done: before the cell connects, or between its two workflows. */
+export type FaultTiming = 'before-connect' | 'between-workflows';
+
 /**
- * A fault done to a server around a cell. A server with faults is theirs alone (no other cell
- * shares it), and the runner runs its cells one at a time.
+ * Faults done to a server during a cell. A server with faults is theirs alone (no other cell
+ * shares it), and the runner runs its cells one at a time; once the fault is undone, the same
+ * cell runs again, without it, and must succeed.
  * - `pause`: the server is frozen (docker pause) before the cell connects and resumed once the
- *   attempt is over; the same cell then runs again on the resumed server and must succeed.
+ *   attempt is over.
+ * - `restart`: the container restarts (docker restart) between the cell's two workflows.
+ * - `replace-server-cert`: between the two workflows, the frontend's certificate and key files are
+ *   replaced by `certificate`, and the server's TLS refresh serves it to new connections.
+ * - `replace-server-cert-untrusted-ca`: the same, with a certificate from a CA the client does not trust.
+ * A `between-workflows` fault gives the cell its shape: connect, a workflow, the fault, the next
+ * workflow on the same connection (and the same worker), then a new connection with the same
+ * options, whose outcome (accepted, or refused as the scenario expects) ends the cell.
  */
-export type Fault = 'pause';
+export const FAULTS = {
+  pause: { when: 'before-connect' },
+  restart: { when: 'between-workflows' },
+  'replace-server-cert': { when: 'between-workflows', certificate: 'serverReplacement' },
+  'replace-server-cert-untrusted-ca': { when: 'between-workflows', certificate: 'serverOtherCa' },
+} as const satisfies Record<string, { when: FaultTiming; certificate?: CredentialName }>;
+
+export type Fault = keyof typeof FAULTS;
+
+/** The certificate a fault puts in the place of the server's, if it replaces one. */
+export function faultCertificate(fault: Fault): CredentialName | undefined {
+  const spec = FAULTS[fault];
+  return 'certificate' in spec ? spec.certificate : undefined;
+}
 
 export type Family =
   | 'baseline'

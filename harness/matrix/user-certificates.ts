@@ -11,7 +11,7 @@ import type { CredentialName, HarnessPkiFiles } from '../pki/harness-pki';
 import { ENCRYPTED_KEY_PASSPHRASE, writeSecret } from '../pki/harness-pki';
 import { writeInternalPki } from '../pki/internal-pki';
 import type { FleetCertificates } from '../server/fleet';
-import type { KeyChoice, Scenario, ServerSpec } from './scenario';
+import { faultCertificate, type KeyChoice, type Scenario, type ServerSpec } from './scenario';
 
 /** The user's files, as given on the command line. */
 export interface UserCertificates {
@@ -28,7 +28,7 @@ export interface UserCertificates {
 }
 
 /** Credentials the harness can stand in for, because a scenario means "someone else's". */
-const FOREIGN: ReadonlySet<CredentialName> = new Set(['otherCa', 'clientOtherCa']);
+const FOREIGN: ReadonlySet<CredentialName> = new Set(['otherCa', 'clientOtherCa', 'serverOtherCa']);
 /** Credentials the user's files provide. */
 const FROM_USER_SERVER: ReadonlySet<CredentialName> = new Set(['ca', 'server']);
 const FROM_USER_CLIENT: ReadonlySet<CredentialName> = new Set(['client']);
@@ -57,6 +57,10 @@ export function applicableScenarios(
 function whyNotApplicable(scenario: Scenario, server: ServerSpec, user: UserCertificates): string | undefined {
   if (server.mode !== 'plain' && server.certificate !== 'server') {
     return `needs a server certificate with a specific defect (server "${scenario.server}"); yours is used instead`;
+  }
+  const replacement = scenario.fault && faultCertificate(scenario.fault);
+  if (replacement && !FOREIGN.has(replacement)) {
+    return `replaces the server certificate with another from your CA ("${replacement}"), which the harness cannot issue`;
   }
   const tls = scenario.client.tls;
   if (!tls) return undefined;

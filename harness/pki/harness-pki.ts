@@ -97,6 +97,10 @@ const ON_DEMAND = {
     mint: async (get) => mintCertificate(CLIENT_SPEC, (await get('intermediateCa')) as Credential),
     chainWith: 'intermediateCa',
   },
+  /** For the names of `server`, from the same CA, with its own key and serial: what a certificate renewal puts in place. */
+  serverReplacement: { mint: async (get) => mintCertificate({ commonName: 'localhost', ...serverCertificateNames() }, (await get('ca')) as Credential) },
+  /** For the names of `server`, issued by `otherCa`: a renewal from a CA the clients do not trust. */
+  serverOtherCa: { mint: async (get) => mintCertificate({ commonName: 'localhost', ...serverCertificateNames() }, (await get('otherCa')) as Credential) },
 } satisfies Record<string, OnDemand>;
 
 export type OnDemandName = keyof typeof ON_DEMAND;

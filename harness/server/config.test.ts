@@ -63,3 +63,23 @@ test('mtls with requireClientAuth false keeps the client CAs but stops asking fo
   expect(tls.frontend.server).toMatchObject({ requireClientAuth: false, clientCaFiles: [`${dir}/client-ca.pem`, `${dir}/internal-ca.pem`] });
   expect(tls.frontend.hostOverrides[INTERNAL_SERVER_NAME].requireClientAuth).toBe(false);
 });
+
+test('state: in memory by default, one shared database for both stores', () => {
+  const { datastores } = parse(renderServerConfig('tls', files)).persistence;
+  expect(datastores['sqlite-default']).toEqual(datastores['sqlite-visibility']);
+  expect(datastores['sqlite-default'].sql).toMatchObject({ databaseName: 'default', connectAttributes: { mode: 'memory', cache: 'private' } });
+});
+
+test('a file store: one SQLite file in the configuration folder, given its schema on first start', () => {
+  const { datastores } = parse(renderServerConfig('tls', files, undefined, { fileStore: true })).persistence;
+  expect(datastores['sqlite-default']).toEqual(datastores['sqlite-visibility']);
+  // A string: the server reads connectAttributes as a map of strings.
+  expect(datastores['sqlite-default'].sql).toMatchObject({ databaseName: '/etc/temporal/temporal.db', connectAttributes: { mode: 'rwc', setup: 'true' } });
+});
+
+test('tlsRefreshInterval: global.tls.refreshInterval, and absent unless asked for', () => {
+  expect(parse(renderServerConfig('tls', files, undefined, { tlsRefreshInterval: '1s' })).global.tls.refreshInterval).toBe('1s');
+  expect(parse(renderServerConfig('mtls', files)).global.tls).not.toHaveProperty('refreshInterval');
+  // No TLS section to put it in on a plaintext server.
+  expect(parse(renderServerConfig('plain', undefined, undefined, { tlsRefreshInterval: '1s' })).global.tls).toBeUndefined();
+});

@@ -1,6 +1,7 @@
 /**
- * Renders the Temporal server's YAML for one container: every service in one process, in-memory
- * SQLite, and the frontend's TLS. Paths are the ones inside the container (see {@link CONTAINER_CERT_DIR}).
+ * Renders the Temporal server's YAML for one container: every service in one process, SQLite (in
+ * memory unless the server must survive a restart), and the frontend's TLS. Paths are the ones
+ * inside the container (see {@link CONTAINER_CERT_DIR}).
  */
 import { stringify } from 'yaml';
 
@@ -12,6 +13,15 @@ export const FRONTEND_HTTP_PORT = 7243;
 export const CONTAINER_CERT_DIR = '/etc/temporal/certs';
 export const CONTAINER_CONFIG_PATH = '/etc/temporal/config.yaml';
 export const CONTAINER_JWKS_PATH = '/etc/temporal/auth/jwks.json';
+/**
+ * Where a file-backed store keeps its databases: the folder of the configuration, which exists
+ * in any image the harness starts (it copies the configuration there) and lives in the
+ * container's writable layer, so it survives `docker restart`.
+ */
+export const CONTAINER_DATA_DIR = '/etc/temporal';
+/** The frontend's default certificate and key, as {@link CONTAINER_CERT_DIR} holds them. */
+export const FRONTEND_CERT_FILE = 'frontend.pem';
+export const FRONTEND_KEY_FILE = 'frontend.key';
 
 /**
  * Authorization with the server's own plug-ins: the default authorizer and JWT claim mapper,
@@ -58,18 +68,40 @@ export interface ServerTlsFiles {
 
 const inCertDir = (file: string) => `${CONTAINER_CERT_DIR}/${file}`;
 
-const sqliteStore = {
-  sql: {
-    pluginName: 'sqlite',
-    databaseName: 'default',
-    connectAddr: 'localhost',
-    connectProtocol: 'tcp',
-    connectAttributes: { mode: 'memory', cache: 'private' },
-    maxConns: 1,
-    maxIdleConns: 1,
-    maxConnLifetime: '1h',
-  },
-};
+/** What a server keeps beyond its defaults: its state across restarts, and how it reloads its certificates. */
+export interface ServerStateOptions {
+  /**
+   * Keep state in SQLite files in the container ({@link CONTAINER_DATA_DIR}) rather than in
+   * memory, so that namespaces and workflows survive a container restart, as a real server's do.
+   */
+  fileStore?: boolean;
+  /**
+   * How often the server re-reads its certificate files (`global.tls.refreshInterval`, a Go
+   * duration such as `1s`); unset, it reads them once. v1.32.1 reloads them on this ticker only
+   * when their contents changed, and serves each new handshake from what it last loaded.
+   */
+  tlsRefreshInterval?: string;
+}
+
+/**
+ * The store both datastores name. The sqlite plugin pools connections by DSN, so the two share one
+ * database, in memory or in one file; `setup: "true"` gives the file its schema on first start
+ * (v1.32.1 treats "tables exist" on later starts as benign).
+ */
+function sqliteStore(fileStore: boolean | undefined) {
+  return {
+    sql: {
+      pluginName: 'sqlite',
+      databaseName: fileStore ? `${CONTAINER_DATA_DIR}/temporal.db` : 'default',
+      connectAddr: 'localhost',
+      connectProtocol: 'tcp',
+      connectAttributes: fileStore ? { mode: 'rwc', setup: 'true' } : { mode: 'memory', cache: 'private' },
+      maxConns: 1,
+      maxIdleConns: 1,
+      maxConnLifetime: '1h',
+    },
+  };
+}
 
 /**
  * Internal services bind loopback only; just the frontend listens on all interfaces for the port
@@ -99,7 +131,7 @@ function authorizationSection(auth: AuthorizationConfig) {
   };
 }
 
-function tlsSection(mode: ServerMode, tls: ServerTlsFiles | undefined) {
+function tlsSection(mode: ServerMode, tls: ServerTlsFiles | undefined, refreshInterval: string | undefined) {
   if (mode === 'plain') return undefined;
   if (!tls) throw new Error(`a ${mode} server needs certificates`);
   const mutual = mode === 'mtls';
@@ -126,22 +158,23 @@ function tlsSection(mode: ServerMode, tls: ServerTlsFiles | undefined) {
       ...(Object.keys(hostOverrides).length > 0 ? { hostOverrides } : {}),
     },
     systemWorker,
+    ...(refreshInterval ? { refreshInterval } : {}),
   };
 }
 
 /** The complete server configuration for `mode`, as YAML. */
-export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles, auth?: AuthorizationConfig): string {
+export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles, auth?: AuthorizationConfig, state: ServerStateOptions = {}): string {
   const config = {
     log: { stdout: true, level: 'warn' },
     persistence: {
       defaultStore: 'sqlite-default',
       visibilityStore: 'sqlite-visibility',
       numHistoryShards: 1,
-      datastores: { 'sqlite-default': sqliteStore, 'sqlite-visibility': sqliteStore },
+      datastores: { 'sqlite-default': sqliteStore(state.fileStore), 'sqlite-visibility': sqliteStore(state.fileStore) },
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
-      ...(mode === 'plain' ? {} : { tls: tlsSection(mode, tls) }),
+      ...(mode === 'plain' ? {} : { tls: tlsSection(mode, tls, state.tlsRefreshInterval) }),
       ...(auth ? { authorization: authorizationSection(auth) } : {}),
     },
     services: services(auth !== undefined),

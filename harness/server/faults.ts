@@ -1,10 +1,29 @@
-/** Faults done to a running server's container (scenario.fault): each returns how to undo it. */
+/**
+ * Faults done to a running server's container (scenario.fault). Each resolves once the fault is
+ * in place, with how to undo it; a fault that cannot be put in place undoes what it did and throws.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type Dockerode from 'dockerode';
 import { getContainerRuntimeClient } from 'testcontainers';
-import type { Fault } from '../matrix/scenario';
-import type { ServerEndpoint } from './endpoint';
+import { presentedChain, splitAddress } from '../diagnosis/evidence';
+import type { CredentialName, HarnessPkiFiles } from '../pki/harness-pki';
+import { faultCertificate, type Fault } from '../matrix/scenario';
+import { CONTAINER_CERT_DIR, FRONTEND_CERT_FILE, FRONTEND_GRPC_PORT, FRONTEND_KEY_FILE } from './config';
+import { readContainerFile, writeContainerFiles, type ContainerFile } from './container-files';
+import { internalTls, type ServerEndpoint } from './endpoint';
+import { waitUntilServing } from './health-wait';
 
-/** Do `fault` to the server; resolves with the undo, once the fault is in place. */
-export async function applyFault(fault: Fault, endpoint: ServerEndpoint): Promise<() => Promise<void>> {
+export type UndoFault = () => Promise<void>;
+
+/** As long as a server is given to start (see TemporalServerContainer). */
+const SERVING_AGAIN_TIMEOUT_MS = 60_000;
+/** Many refresh intervals (the faults server re-reads its files every second). */
+const CERTIFICATE_SERVED_TIMEOUT_MS = 15_000;
+const POLL_INTERVAL_MS = 100;
+
+/** Do `fault` to the server; `pki` holds the certificates a fault puts in place. */
+export async function applyFault(fault: Fault, endpoint: ServerEndpoint, pki: HarnessPkiFiles): Promise<UndoFault> {
   if (!endpoint.containerId) throw new Error(`server ${endpoint.name} has no container to do "${fault}" to`);
   const container = (await getContainerRuntimeClient()).container.dockerode.getContainer(endpoint.containerId);
   switch (fault) {
@@ -13,5 +32,78 @@ export async function applyFault(fault: Fault, endpoint: ServerEndpoint): Promis
       return async () => {
         await container.unpause();
       };
+    case 'restart':
+      await restart(container, endpoint);
+      // Nothing to put back; undoing is making sure the server serves.
+      return () => servingAgain(container, endpoint);
+    case 'replace-server-cert':
+    case 'replace-server-cert-untrusted-ca':
+      return replaceFrontendCertificate(container, endpoint, pki, faultCertificate(fault)!);
   }
+}
+
+/** `docker restart` (SIGTERM, then SIGKILL after Docker's 10 s), then SERVING again on the same host port. */
+async function restart(container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {
+  await container.restart();
+  const published = (await container.inspect()).NetworkSettings.Ports[`${FRONTEND_GRPC_PORT}/tcp`]?.[0]?.HostPort;
+  const expected = String(splitAddress(endpoint.address).port);
+  if (published !== expected) {
+    throw new Error(`after the restart, Docker publishes the frontend on host port ${published ?? 'none'} instead of ${expected}: the server must bind its host ports explicitly (survivesRestart)`);
+  }
+  await servingAgain(container, endpoint);
+}
+
+async function servingAgain(container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {
+  await waitUntilServing(endpoint.address, await internalTls(endpoint.mode, endpoint.internal), SERVING_AGAIN_TIMEOUT_MS, async () => {
+    const state = (await container.inspect()).State;
+    return state.Running ? undefined : `the restarted server exited with code ${state.ExitCode}`;
+  });
+}
+
+/**
+ * Replace the frontend's default certificate and key files with `replacement` (one archive, so
+ * the server's next refresh reads both), and wait until the server presents it to a new
+ * connection. The undo writes the original files back and waits until the original is presented.
+ */
+async function replaceFrontendCertificate(
+  container: Dockerode.Container,
+  endpoint: ServerEndpoint,
+  pki: HarnessPkiFiles,
+  replacement: CredentialName,
+): Promise<UndoFault> {
+  const original = await Promise.all([FRONTEND_CERT_FILE, FRONTEND_KEY_FILE].map((name) => readContainerFile(container, CONTAINER_CERT_DIR, name)));
+  const [cert, key] = await Promise.all([readFile(pki.certPath(replacement)), readFile(pki.keyPath(replacement))]);
+  // In the place, owner and mode of the originals: the key stays 0600.
+  const replaced: ContainerFile[] = [
+    { ...original[0], content: cert },
+    { ...original[1], content: key },
+  ];
+  const undo = async () => {
+    await writeContainerFiles(container, CONTAINER_CERT_DIR, original);
+    await untilPresented(endpoint.address, original[0].content);
+  };
+  await writeContainerFiles(container, CONTAINER_CERT_DIR, replaced);
+  try {
+    await untilPresented(endpoint.address, cert);
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+  return undo;
+}
+
+/** Wait until a new TLS connection to `address` is served the leaf of `certPem` (compared by fingerprint). */
+async function untilPresented(address: string, certPem: Buffer): Promise<void> {
+  const wanted = new X509Certificate(certPem);
+  const deadline = Date.now() + CERTIFICATE_SERVED_TIMEOUT_MS;
+  let presented = 'nothing yet';
+  while (Date.now() < deadline) {
+    const [leaf] = await presentedChain(address).catch(() => []);
+    if (leaf?.fingerprint256 === wanted.fingerprint256) return;
+    if (leaf) presented = `serial ${leaf.serialNumber}`;
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  throw new Error(
+    `the server did not present the certificate with serial ${wanted.serialNumber} within ${CERTIFICATE_SERVED_TIMEOUT_MS}ms of its file being replaced (it presents ${presented})`,
+  );
 }

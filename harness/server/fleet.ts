@@ -46,7 +46,7 @@ export async function startFleet(specs: Record<string, ServerSpec>, options: Fle
     Object.entries(specs).map(async ([name, spec]) => {
       const begin = Date.now();
       const preferred = spec.hostPort && (await portIsFree(spec.hostPort)) ? spec.hostPort : undefined;
-      const server = await startPreferringPort(preferred, (port) => containerFor(name, spec, options, port).start());
+      const server = await startPreferringPort(preferred, async (port) => (await containerFor(name, spec, options, port)).start());
       started.set(name, server);
       startMs[name] = Date.now() - begin;
     }),
@@ -64,7 +64,7 @@ export async function startFleet(specs: Record<string, ServerSpec>, options: Fle
   };
 }
 
-function containerFor(name: string, spec: ServerSpec, options: FleetOptions, hostPort?: number): TemporalServerContainer {
+async function containerFor(name: string, spec: ServerSpec, options: FleetOptions, hostPort?: number): Promise<TemporalServerContainer> {
   const { certificates } = options;
   const container = new TemporalServerContainer(options.image, name, spec.mode, options.runId)
     .withNamespaces(...options.namespaces)
@@ -76,7 +76,13 @@ function containerFor(name: string, spec: ServerSpec, options: FleetOptions, hos
     container.withAuthorization({ keysDir: options.signingKeysDir, audience: spec.authorization.audience });
   }
   if (spec.requireClientAuth === false) container.withClientAuthNotRequired();
-  if (hostPort) container.withHostPort(hostPort);
+  if (spec.tlsRefreshInterval) container.withTlsRefreshInterval(spec.tlsRefreshInterval);
+  if (spec.survivesRestart) {
+    const [grpcPort, httpPort] = await freePorts(2);
+    container.withFileStore().withHostPort(hostPort ?? grpcPort).withHttpHostPort(httpPort);
+  } else if (hostPort) {
+    container.withHostPort(hostPort);
+  }
   return container;
 }
 
@@ -92,6 +98,27 @@ export async function startPreferringPort<T>(port: number | undefined, start: (p
   } catch (error) {
     if (!/port is already allocated|address already in use/.test(String((error as Error).message))) throw error;
     return start();
+  }
+}
+
+/**
+ * `count` distinct ports that were free a moment ago on every interface (where Docker binds):
+ * all bound at once, so none is handed out twice, read, then released.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const probes = Array.from({ length: count }, () => net.createServer());
+  try {
+    return await Promise.all(
+      probes.map(
+        (probe) =>
+          new Promise<number>((resolve, reject) => {
+            probe.once('error', reject);
+            probe.listen({ port: 0, host: '0.0.0.0', exclusive: true }, () => resolve((probe.address() as net.AddressInfo).port));
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(probes.map((probe) => new Promise((resolve) => (probe.listening ? probe.close(resolve) : resolve(undefined)))));
   }
 }
 

@@ -40,19 +40,33 @@ export class GrpcHealthWaitStrategy implements WaitStrategy {
 
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
     const address = `${this.host}:${boundPorts.getBinding(FRONTEND_GRPC_PORT)}`;
-    const deadline = Date.now() + this.startupTimeoutMs;
-    let lastProblem = 'no answer yet';
-    while (Date.now() < deadline) {
+    await waitUntilServing(address, this.tls, this.startupTimeoutMs, async () => {
       const state = (await container.inspect()).State;
-      if (!state.Running) {
-        throw new Error(`the server exited with code ${state.ExitCode}: ${this.recentLog().slice(-1)[0] ?? ''}`);
-      }
-      lastProblem = await probe(address, this.tls);
-      if (lastProblem === 'SERVING') return;
-      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-    }
-    throw new Error(`WorkflowService not SERVING on ${address} after ${this.startupTimeoutMs}ms (last: ${lastProblem})`);
+      return state.Running ? undefined : `the server exited with code ${state.ExitCode}: ${this.recentLog().slice(-1)[0] ?? ''}`;
+    });
   }
+}
+
+/**
+ * Poll the health check at `address` until WorkflowService is SERVING; `exited()` names why the
+ * server can no longer come up (its container stopped), if it cannot.
+ */
+export async function waitUntilServing(
+  address: string,
+  tls: TLSConfig | false,
+  timeoutMs: number,
+  exited: () => Promise<string | undefined>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = 'no answer yet';
+  while (Date.now() < deadline) {
+    const gone = await exited();
+    if (gone) throw new Error(gone);
+    lastProblem = await probe(address, tls);
+    if (lastProblem === 'SERVING') return;
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  throw new Error(`WorkflowService not SERVING on ${address} after ${timeoutMs}ms (last: ${lastProblem})`);
 }
 
 /** One health check without retries; returns 'SERVING' or what stood in the way. */

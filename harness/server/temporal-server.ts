@@ -23,12 +23,15 @@ import {
   CONTAINER_CERT_DIR,
   CONTAINER_CONFIG_PATH,
   CONTAINER_JWKS_PATH,
+  FRONTEND_CERT_FILE,
   FRONTEND_GRPC_PORT,
   FRONTEND_HTTP_PORT,
+  FRONTEND_KEY_FILE,
   INTERNAL_SERVER_NAME,
   renderServerConfig,
   ServerKeyPair,
   ServerMode,
+  ServerStateOptions,
 } from './config';
 import { GrpcHealthWaitStrategy } from './health-wait';
 import { connectInternal, EndpointAuthorization, InternalPki, internalTls, KeyPairFiles, ServerEndpoint } from './endpoint';
@@ -44,7 +47,9 @@ export class TemporalServerContainer extends GenericContainer {
   private internal?: InternalPki;
   private namespaces: string[] = ['default'];
   private hostPort?: number;
+  private httpHostPort?: number;
   private authorization?: EndpointAuthorization;
+  private state: ServerStateOptions = {};
   private readonly logLines: string[] = [];
 
   constructor(
@@ -103,6 +108,24 @@ export class TemporalServerContainer extends GenericContainer {
     return this;
   }
 
+  /** Publish the frontend's HTTP API on this host port instead of a random one. */
+  withHttpHostPort(port: number): this {
+    this.httpHostPort = port;
+    return this;
+  }
+
+  /** Keep state in a SQLite file in the container, so that it survives a container restart. */
+  withFileStore(): this {
+    this.state = { ...this.state, fileStore: true };
+    return this;
+  }
+
+  /** Re-read the certificate files this often (a Go duration, e.g. `1s`), so that a replaced one is served. */
+  withTlsRefreshInterval(interval: string): this {
+    this.state = { ...this.state, tlsRefreshInterval: interval };
+    return this;
+  }
+
   /** Namespaces registered once the server is up (the full server creates none). */
   withNamespaces(...namespaces: string[]): this {
     this.namespaces = namespaces;
@@ -112,7 +135,7 @@ export class TemporalServerContainer extends GenericContainer {
   override async start(): Promise<StartedTemporalServer> {
     this.withExposedPorts(
       this.hostPort ? { container: FRONTEND_GRPC_PORT, host: this.hostPort } : FRONTEND_GRPC_PORT,
-      FRONTEND_HTTP_PORT,
+      this.httpHostPort ? { container: FRONTEND_HTTP_PORT, host: this.httpHostPort } : FRONTEND_HTTP_PORT,
     );
     this.prepareFiles();
     if (this.authorization) {
@@ -145,7 +168,7 @@ export class TemporalServerContainer extends GenericContainer {
       this.withCopyFilesToContainer([{ source: signingKeyFiles(this.authorization.keysDir).jwksPath, target: CONTAINER_JWKS_PATH, mode: 0o644 }]);
     }
     if (this.mode === 'plain') {
-      this.withCopyContentToContainer([{ content: renderServerConfig('plain', undefined, auth), target: CONTAINER_CONFIG_PATH }]);
+      this.withCopyContentToContainer([{ content: renderServerConfig('plain', undefined, auth, this.state), target: CONTAINER_CONFIG_PATH }]);
       return;
     }
     if (!this.frontend || !this.internal) {
@@ -164,14 +187,14 @@ export class TemporalServerContainer extends GenericContainer {
     const internalCa = place(internal.caFile, 'internal-ca.pem');
     const clientCaFiles = this.clientCas.map((file, i) => place(file, `client-ca-${i}.pem`));
     const config = renderServerConfig(this.mode, {
-      frontend: pair(this.frontend, 'frontend'),
+      frontend: { certFile: place(this.frontend.cert, FRONTEND_CERT_FILE), keyFile: place(this.frontend.key, FRONTEND_KEY_FILE, true) },
       hostOverrides: { [INTERNAL_SERVER_NAME]: pair(internal.server, 'internal-server') },
       clientCaFiles: this.mode === 'mtls' ? [...clientCaFiles, internalCa] : undefined,
       requireClientAuth: this.requireClientAuth,
       serverCaFile: internalCa,
       serverName: INTERNAL_SERVER_NAME,
       systemWorker: pair(internal.client, 'system-worker'),
-    }, auth);
+    }, auth, this.state);
     this.withCopyFilesToContainer(
       copies.map(({ source, name, mode }) => ({ source, target: `${CONTAINER_CERT_DIR}/${name}`, mode })),
     ).withCopyContentToContainer([{ content: config, target: CONTAINER_CONFIG_PATH }]);

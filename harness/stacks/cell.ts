@@ -22,6 +22,12 @@ export interface ConnectionUnderTest {
    * `proxy: { type: 'http-connect' }`, the client's `grpc.http_proxy` channel argument.
    */
   proxy?: string;
+  /**
+   * The shape of a cell with a fault between its workflows (scenario.fault): a workflow, then
+   * {@link HarnessSide.injectFault}, the next workflow on the same connection (and worker), then a
+   * new connection with the same options, whose outcome ends the cell.
+   */
+  faultBetweenWorkflows?: boolean;
 }
 
 /**
@@ -40,6 +46,8 @@ export interface HarnessSide {
   runWorkflow(request: { namespace: string; encrypted: boolean; taskQueue: string; workflowId: string }): Promise<unknown>;
   /** Every payload the server stored for the run is ciphertext without the plaintext; throws otherwise. */
   checkEncryptedAtRest(namespace: string, workflowId: string): Promise<void>;
+  /** Do the cell's fault to the server now; resolves once it is in place. */
+  injectFault(): Promise<void>;
 }
 
 /** Where a cell failed, which tells the classifier what kind of error it is looking at. */

@@ -33,27 +33,46 @@ export async function runClientCell(target: ConnectionUnderTest, harness: Harnes
     ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
     ...(target.proxy ? { channelArgs: { 'grpc.http_proxy': `http://${target.proxy}` } } : {}),
   };
-  const cause = await probeReason(options);
-  // A probe that only ran out of time found no reason: the server may be slow, not wrong, so the
-  // application's connect gets the whole deadline of a connect expected to succeed.
-  const connectTimeout = cause && !isDeadlineOnly(cause) ? TIMEOUTS.connectAfterFailedProbeMs : TIMEOUTS.connectMs;
-  let connection: Connection;
-  try {
-    connection = await withTimeout(Connection.connect({ ...options, connectTimeout }), connectTimeout + 1000, 'Connection.connect');
-  } catch (error) {
-    return { error, cause, stage: 'connect' };
-  }
+  const connected = await connect(options);
+  if (!('connection' in connected)) return connected;
+  const { connection } = connected;
   try {
     if (target.rotateApiKeyTo) await rotateApiKey(connection, target.namespace ?? 'default', target.rotateApiKeyTo);
-    return await runWorkflow(connection, target, harness);
+    await runWorkflow(connection, target, harness);
+    if (target.faultBetweenWorkflows) {
+      await harness.injectFault();
+      await runWorkflow(connection, target, harness);
+    }
   } catch (error) {
     return { error, stage: 'workflow' };
   } finally {
     await connection.close();
   }
+  return target.faultBetweenWorkflows ? newConnectionAccepted(options) : OK;
 }
 
-async function runWorkflow(connection: Connection, target: ConnectionUnderTest, harness: HarnessSide): Promise<StackAttempt> {
+/** Connect as the application does, with the probe's reason beside a failure. */
+async function connect(options: ConnectionOptions): Promise<{ connection: Connection } | StackAttempt> {
+  const cause = await probeReason(options);
+  // A probe that only ran out of time found no reason: the server may be slow, not wrong, so the
+  // application's connect gets the whole deadline of a connect expected to succeed.
+  const connectTimeout = cause && !isDeadlineOnly(cause) ? TIMEOUTS.connectAfterFailedProbeMs : TIMEOUTS.connectMs;
+  try {
+    return { connection: await withTimeout(Connection.connect({ ...options, connectTimeout }), connectTimeout + 1000, 'Connection.connect') };
+  } catch (error) {
+    return { error, cause, stage: 'connect' };
+  }
+}
+
+/** After a fault: whether the server accepts a connection made now, with the same options. */
+async function newConnectionAccepted(options: ConnectionOptions): Promise<StackAttempt> {
+  const connected = await connect(options);
+  if (!('connection' in connected)) return connected;
+  await connected.connection.close();
+  return OK;
+}
+
+async function runWorkflow(connection: Connection, target: ConnectionUnderTest, harness: HarnessSide): Promise<void> {
   const namespace = target.namespace ?? 'default';
   const codec = codecFor(target.codecChoice);
   const client = new Client({
@@ -68,7 +87,6 @@ async function runWorkflow(connection: Connection, target: ConnectionUnderTest, 
   await harness.counterpartReady(namespace, encrypted);
   checkGreeting(await awaitResult(handle, () => harness.workflowTaskFailure(namespace, workflowId)));
   if (target.verifyEncryptedAtRest) await harness.checkEncryptedAtRest(namespace, workflowId);
-  return OK;
 }
 
 async function rotateApiKey(connection: Connection, namespace: string, key: string): Promise<void> {

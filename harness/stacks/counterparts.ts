@@ -64,6 +64,10 @@ export class Counterparts {
         return awaitResult(handle, () => this.workflowTaskFailure(namespace, workflowId));
       },
       checkEncryptedAtRest: async (namespace, workflowId) => checkEncryptedAtRest(await this.client(namespace, false), workflowId),
+      // The runner gives a cell with a fault its own (matrix/runner.ts).
+      injectFault: async () => {
+        throw new Error('this cell has no fault to inject');
+      },
     };
   }
 

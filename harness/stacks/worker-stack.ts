@@ -23,20 +23,9 @@ import { codecFor } from './encryption-codec';
 const POLL_CHECK_DEADLINE_MS = 1000;
 
 export async function runWorkerCell(target: ConnectionUnderTest, harness: HarnessSide, workflowBundlePath: string): Promise<StackAttempt> {
-  let connection: NativeConnection;
-  // A native connect makes one attempt with no timeout of its own and can hang on a silent peer.
-  const connecting = NativeConnection.connect({
-    address: target.address,
-    ...(target.tls === undefined ? {} : { tls: target.tls }),
-    ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
-    ...(target.proxy ? { proxy: { type: 'http-connect' as const, targetHost: target.proxy } } : {}),
-  });
-  try {
-    connection = await withTimeout(connecting, TIMEOUTS.connectMs, 'NativeConnection.connect');
-  } catch (error) {
-    connecting.then((late) => late.close()).catch(() => undefined);
-    return { error, stage: 'connect' };
-  }
+  const connected = await connect(target);
+  if (!('connection' in connected)) return connected;
+  const { connection } = connected;
   const namespace = target.namespace ?? 'default';
   const encrypted = target.codecChoice !== undefined;
   const codec = codecFor(target.codecChoice);
@@ -61,15 +50,50 @@ export async function runWorkerCell(target: ConnectionUnderTest, harness: Harnes
         ),
       );
     }
-    const workflowId = `worker-cell-${randomUUID()}`;
+    const workflow = async () => {
+      const workflowId = `worker-cell-${randomUUID()}`;
+      checkGreeting(await harness.runWorkflow({ namespace, encrypted, taskQueue, workflowId }));
+      if (target.verifyEncryptedAtRest) await harness.checkEncryptedAtRest(namespace, workflowId);
+    };
     // Run the worker around the whole exchange: a worker created but never run pins its connection.
-    const result = await worker.runUntil(harness.runWorkflow({ namespace, encrypted, taskQueue, workflowId }));
-    checkGreeting(result);
-    if (target.verifyEncryptedAtRest) await harness.checkEncryptedAtRest(namespace, workflowId);
-    return OK;
+    await worker.runUntil(
+      (async () => {
+        await workflow();
+        if (target.faultBetweenWorkflows) {
+          await harness.injectFault();
+          await workflow();
+        }
+      })(),
+    );
   } catch (error) {
     return { error, stage: 'worker' };
   } finally {
     await connection.close().catch(() => undefined);
   }
+  return target.faultBetweenWorkflows ? newConnectionAccepted(target) : OK;
+}
+
+/** Connect as the application does. */
+async function connect(target: ConnectionUnderTest): Promise<{ connection: NativeConnection } | StackAttempt> {
+  // A native connect makes one attempt with no timeout of its own and can hang on a silent peer.
+  const connecting = NativeConnection.connect({
+    address: target.address,
+    ...(target.tls === undefined ? {} : { tls: target.tls }),
+    ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
+    ...(target.proxy ? { proxy: { type: 'http-connect' as const, targetHost: target.proxy } } : {}),
+  });
+  try {
+    return { connection: await withTimeout(connecting, TIMEOUTS.connectMs, 'NativeConnection.connect') };
+  } catch (error) {
+    connecting.then((late) => late.close()).catch(() => undefined);
+    return { error, stage: 'connect' };
+  }
+}
+
+/** After a fault: whether the server accepts a connection made now, with the same options (sdk-core calls GetSystemInfo in it). */
+async function newConnectionAccepted(target: ConnectionUnderTest): Promise<StackAttempt> {
+  const connected = await connect(target);
+  if (!('connection' in connected)) return connected;
+  await connected.connection.close().catch(() => undefined);
+  return OK;
 }

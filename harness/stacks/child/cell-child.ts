@@ -32,6 +32,7 @@ const harness: HarnessSide = {
   workflowTaskFailure: (...args) => call('workflowTaskFailure', ...args),
   runWorkflow: (...args) => call('runWorkflow', ...args),
   checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
+  injectFault: () => call('injectFault'),
 };
 
 /**
