@@ -17,15 +17,19 @@ export const faults: HarnessScenario[] = [
     fault: 'pause',
     expect: both('TIMEOUT'),
   },
+  // Measured: SERVING again 1.95-2.9 s after the restart began; only with the state in a file
+  // (in memory: "Namespace default is not found") and explicit host ports (Docker moves ephemeral ones).
   {
     name: 'server-restarted',
     family,
-    about: 'The server restarts (docker restart) between two workflows: the next runs on the same connection (and worker), and a new connection is accepted.',
+    about: 'The server restarts (docker restart) between two workflows, keeping its state: the next runs on the same connection (and worker) once it serves again, and a new connection is accepted.',
     server: 'tls-faults',
     client: { tls: serverAuth },
     fault: 'restart',
     expect: both('ok'),
   },
+  // Measured: the new leaf is presented 0.78-1.04 s after the file is replaced; without
+  // global.tls.refreshInterval, not within 15 s (v1.32.1 then reads its certificate files once).
   {
     name: 'server-cert-replaced',
     family,
@@ -35,10 +39,12 @@ export const faults: HarnessScenario[] = [
     fault: 'replace-server-cert',
     expect: both('ok'),
   },
+  // Measured: the open connection keeps working on both stacks (the server picks the certificate per
+  // handshake); the new one fails as ca-of-another-pki does.
   {
     name: 'server-cert-replaced-untrusted-ca',
     family,
-    about: 'Between two workflows the server certificate is replaced by one from a CA the client does not trust: the next workflow runs on the open connection, a new connection is refused.',
+    about: 'Between two workflows the server certificate is replaced by one from a CA the client does not trust: the next workflow still runs on the open connection, a new connection is refused.',
     server: 'tls-faults',
     client: { tls: serverAuth },
     fault: 'replace-server-cert-untrusted-ca',
