@@ -42,7 +42,11 @@ export async function applyFault(fault: Fault, endpoint: ServerEndpoint, pki: Ha
   }
 }
 
-/** `docker restart` (SIGTERM, then SIGKILL after Docker's 10 s), then SERVING again on the same host port. */
+/**
+ * `docker restart` (SIGTERM, then SIGKILL after Docker's 10 s), then SERVING again on the same host
+ * port. testcontainers' log stream ends with the first run, so a failure report's server log
+ * holds nothing from after the restart.
+ */
 async function restart(container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {
   await container.restart();
   const published = (await container.inspect()).NetworkSettings.Ports[`${FRONTEND_GRPC_PORT}/tcp`]?.[0]?.HostPort;
