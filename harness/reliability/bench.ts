@@ -17,7 +17,7 @@ import { ensureServerBinary } from '../env/server-binary';
 import { ensureServerImage } from '../env/server-image';
 import { configureTestcontainers } from '../env/engine-host';
 import { runMatrixReport } from '../library/matrix';
-import { serversFor, setUpMatrixEnvironment } from '../matrix/environment';
+import { credentialsNeeded, serversFor, setUpMatrixEnvironment } from '../matrix/environment';
 import { connectionUnderTest } from '../matrix/materialize';
 import type { CellResult } from '../matrix/results';
 import { runLimited } from '../matrix/runner';
@@ -161,7 +161,10 @@ async function sdkDefaults(cells: CellResult[]): Promise<SdkDefaultCase[]> {
       (scenario) =>
         !scenario.client.environment && !scenario.client.proxy && scenario.family !== 'intermediary' && scenario.client.address !== 'no-port',
     );
-  const environment = await setUpMatrixEnvironment(serversFor(scenarios, SERVERS), { certsRoot: os.tmpdir() });
+  const environment = await setUpMatrixEnvironment(serversFor(scenarios, SERVERS), {
+    certsRoot: os.tmpdir(),
+    onDemand: credentialsNeeded(scenarios, SERVERS),
+  });
   try {
     return await runLimited(
       scenarios.map((scenario) => async () => {
@@ -197,6 +200,9 @@ async function sdkDefaultAttempt(
 ): Promise<{ ms: number; capped: boolean; error: string }> {
   const begin = performance.now();
   let connection: Connection | undefined;
+  // Aborted at the cap and settled before the connection closes: a call left in flight would
+  // outlive its channel, and the retry interceptor's timer would then crash the process.
+  const inFlight = new AbortController();
   const attempt = (async () => {
     connection = await Connection.connect({
       address: target.address,
@@ -204,11 +210,13 @@ async function sdkDefaultAttempt(
       ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
     });
     const client = new Client({ connection, ...(target.namespace === undefined ? {} : { namespace: target.namespace }) });
-    await client.workflow.execute('greetingWorkflow', {
-      taskQueue: `bench-${scenario.name}`,
-      workflowId: `bench-${scenario.name}-${Date.now()}`,
-      args: [GREETING_NAME],
-    });
+    await connection.withAbortSignal(inFlight.signal, () =>
+      client.workflow.execute('greetingWorkflow', {
+        taskQueue: `bench-${scenario.name}`,
+        workflowId: `bench-${scenario.name}-${Date.now()}`,
+        args: [GREETING_NAME],
+      }),
+    );
     return 'the workflow completed';
   })();
   let timer: NodeJS.Timeout | undefined;
@@ -216,7 +224,8 @@ async function sdkDefaultAttempt(
   const outcome = await Promise.race([attempt.catch((error: Error) => `${error.name}: ${error.message}`), cap]);
   clearTimeout(timer);
   const ms = Math.round(performance.now() - begin);
-  attempt.catch(() => undefined);
+  inFlight.abort();
+  await attempt.catch(() => undefined);
   await connection?.close().catch(() => undefined);
   return outcome === 'capped' ? { ms, capped: true, error: 'no failure yet' } : { ms, capped: false, error: outcome };
 }
