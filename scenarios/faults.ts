@@ -1,7 +1,8 @@
 /**
  * Faults during a run: the server goes away under a connected application and comes back, or its
- * certificate changes under it. Each runs on a server of its own (`tls-faults`), one cell at a
- * time, so no other cell sees it; each is undone after the cell, and the same cell must then pass.
+ * certificate changes under it. They run on servers of their own (`tls-faults` goes away,
+ * `tls-cert-rotation` changes its certificate), one cell at a time on each, so no other cell sees
+ * a fault; each is undone after the cell, and the same cell must then pass.
  */
 import { both, HarnessScenario, serverAuth } from './define';
 
@@ -34,7 +35,7 @@ export const faults: HarnessScenario[] = [
     name: 'server-cert-replaced',
     family,
     about: 'Between two workflows the server certificate file is replaced by a renewal from the same CA (refreshInterval 1s): the next workflow runs on the open connection, a new connection accepts the new certificate.',
-    server: 'tls-faults',
+    server: 'tls-cert-rotation',
     client: { tls: serverAuth },
     fault: 'replace-server-cert',
     expect: both('ok'),
@@ -45,7 +46,7 @@ export const faults: HarnessScenario[] = [
     name: 'server-cert-replaced-untrusted-ca',
     family,
     about: 'Between two workflows the server certificate is replaced by one from a CA the client does not trust: the next workflow still runs on the open connection, a new connection is refused.',
-    server: 'tls-faults',
+    server: 'tls-cert-rotation',
     client: { tls: serverAuth },
     fault: 'replace-server-cert-untrusted-ca',
     expect: both('SERVER_CA_UNTRUSTED'),

@@ -64,8 +64,13 @@ export const SERVERS = {
     mode: 'tls',
     certificate: 'server',
     survivesRestart: true,
+    about: 'Like tls, for the faults family alone: its cells pause and restart it, so no other cell may share it.',
+  },
+  'tls-cert-rotation': {
+    mode: 'tls',
+    certificate: 'server',
     tlsRefreshInterval: '1s',
-    about: 'Like tls, for the faults family alone: its cells pause, restart it and replace its certificate, so no other cell may share it.',
+    about: "Like tls, re-reading its certificate files every second: the faults family's cells replace them, so no other cell may share it.",
   },
 } as const satisfies Record<string, ServerSpec>;
 

@@ -88,9 +88,12 @@ export async function runMatrix(
       options.onCell?.(cell, ++done, total);
       return cell;
     };
-    // Every cell at once: the runner's per-stack slots decide how many are in flight.
+    // Every cell at once: the runner's per-stack slots decide how many are in flight. Fault cells
+    // queue first: they take turns on their one server (35 s for the family alone), so started
+    // last they would be the run's tail; waiting for their turn, they hold no slot.
+    const inOrder = [...scenarios.filter((scenario) => scenario.fault), ...scenarios.filter((scenario) => !scenario.fault)];
     const cells = await Promise.all(
-      STACKS.flatMap((stack) => runs.flatMap((variant) => scenarios.map((scenario) => runner.run(scenario, stack, variant).then(report)))),
+      STACKS.flatMap((stack) => runs.flatMap((variant) => inOrder.map((scenario) => runner.run(scenario, stack, variant).then(report)))),
     );
     const wallMs = Date.now() - cellsStarted;
     const results = scenarioResults(scenarios, cells);

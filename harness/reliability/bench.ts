@@ -159,7 +159,11 @@ async function sdkDefaults(cells: CellResult[]): Promise<SdkDefaultCase[]> {
     .map((cell) => SCENARIOS.find((scenario) => scenario.name === cell.scenario)!)
     .filter(
       (scenario) =>
-        !scenario.client.environment && !scenario.client.proxy && scenario.family !== 'intermediary' && scenario.client.address !== 'no-port',
+        !scenario.client.environment &&
+        !scenario.client.proxy &&
+        scenario.family !== 'intermediary' &&
+        scenario.client.address !== 'no-port' &&
+        !scenario.fault, // a fault is done by the runner around the cell; without it the case is another one
     );
   const environment = await setUpMatrixEnvironment(serversFor(scenarios, SERVERS), {
     certsRoot: os.tmpdir(),
@@ -230,6 +234,11 @@ async function sdkDefaultAttempt(
   return outcome === 'capped' ? { ms, capped: true, error: 'no failure yet' } : { ms, capped: false, error: outcome };
 }
 
+/** The SDK made the application wait: it was still going at the cap, or failed only at a deadline. */
+export function sdkWaits(c: SdkDefaultCase): boolean {
+  return c.capped || c.sdkDefaultMs >= 5000;
+}
+
 export function renderBench(report: BenchReport): string {
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const m = report.machine;
@@ -265,9 +274,18 @@ export function renderBench(report: BenchReport): string {
         `| ${c.scenario} | ${c.expected} in ${s(c.harnessMs)} s | ${c.capped ? '≥ ' : ''}${s(c.sdkDefaultMs)} s | ${c.capped ? '≥ ' : ''}${c.ratio}× | ${c.sdkError.replace(/\|/g, '/')} |`,
     ),
   ];
-  const ratios = report.sdkDefault.map((c) => c.ratio);
+  // Where the SDK fails at once (a key it cannot parse, a refused token), the harness cannot be
+  // faster, only clearer; the ratio matters where the SDK makes the application wait.
+  const waits = report.sdkDefault.filter(sdkWaits);
+  const ratios = waits.map((c) => c.ratio);
   if (ratios.length) {
-    lines.push('', `Ratio SDK default / harness: median ${stats(ratios).medianMs}×, lowest ${Math.min(...ratios)}×; cases under 10×: ${ratios.filter((r) => r < 10).length} of ${ratios.length}.`);
+    const under = waits.filter((c) => c.ratio < 10).map((c) => `${c.scenario} ${c.ratio}×`);
+    lines.push(
+      '',
+      `Cases where the SDK makes the application wait (its ${SDK_DEFAULT_CAP_MS / 1000} s cap or a deadline of about 10 s): ${waits.length} of ${report.sdkDefault.length}; ` +
+        `ratio SDK default / harness: median ${stats(ratios).medianMs}×, lowest ${Math.min(...ratios)}×; under 10×: ${under.length ? under.join(', ') : 'none'}. ` +
+        `In the other ${report.sdkDefault.length - waits.length} the SDK fails at once, in words that do not name the cause.`,
+    );
   }
   return lines.join('\n');
 }
