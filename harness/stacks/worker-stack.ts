@@ -43,21 +43,24 @@ export async function runWorkerCell(target: ConnectionUnderTest, harness: Harnes
       activities,
       dataConverter: { payloadCodecs: codec ? [codec] : [] },
     });
-    if (target.apiKey !== undefined) {
+    const pollAllowed = async () => {
+      if (target.apiKey === undefined) return;
       await checkPollAllowed(() =>
         connection.withDeadline(Date.now() + POLL_CHECK_DEADLINE_MS, () =>
           connection.workflowService.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue } }),
         ),
       );
-    }
+    };
     const workflow = async () => {
       const workflowId = `worker-cell-${randomUUID()}`;
       checkGreeting(await harness.runWorkflow({ namespace, encrypted, taskQueue, workflowId }));
       if (target.verifyEncryptedAtRest) await harness.checkEncryptedAtRest(namespace, workflowId);
     };
-    // Run the worker around the whole exchange: a worker created but never run pins its connection.
+    // Run the worker around the whole exchange, the poll check included: a worker created but
+    // never run is never shut down, and it pins its connection (the soak saw every run leak them).
     await worker.runUntil(
       (async () => {
+        await pollAllowed();
         await workflow();
         if (target.faultBetweenWorkflows) {
           await harness.injectFault();
