@@ -63,12 +63,14 @@ export interface StackAttempt {
 export const OK: StackAttempt = { error: null };
 
 /**
- * Deadlines. No cell waits for an SDK default (10 s connect timeout, 10 retries); the generous
- * ones bound only what is expected to succeed, so a busy machine does not turn ok into a failure.
+ * Deadlines. No failing cell whose cause the probe found waits for an SDK default (10 s connect
+ * timeout, 10 retries); the generous ones bound only what is expected to succeed, so a busy
+ * machine does not turn ok into a failure (two whole matrices at once on 2 cores took a plain
+ * TLS connect past 3 s of probe and 5 s of connect).
  */
 export const TIMEOUTS = {
   /** A connect expected to succeed (client), or any native connect (it can hang on a silent peer). */
-  connectMs: 5000,
+  connectMs: 10_000,
   /** The client's connect once the probe has failed: it can only fail, and its words do not depend on this. */
   connectAfterFailedProbeMs: 500,
   probeMs: 3000,

@@ -57,9 +57,15 @@ async function connect(options: ConnectionOptions): Promise<{ connection: Connec
   // A probe that only ran out of time found no reason: the server may be slow, not wrong, so the
   // application's connect gets the whole deadline of a connect expected to succeed.
   const connectTimeout = cause && !isDeadlineOnly(cause) ? TIMEOUTS.connectAfterFailedProbeMs : TIMEOUTS.connectMs;
+  // What Connection.connect does (lazy, then ensureConnected), except that a failed connect's
+  // channel is closed: Connection.connect leaves it open and retrying, which the soak saw pile up.
+  let connection: Connection | undefined;
   try {
-    return { connection: await withTimeout(Connection.connect({ ...options, connectTimeout }), connectTimeout + 1000, 'Connection.connect') };
+    connection = Connection.lazy({ ...options, connectTimeout }); // throws on options it cannot use (a bad PEM, address)
+    await withTimeout(connection.ensureConnected(), connectTimeout + 1000, 'Connection.connect');
+    return { connection };
   } catch (error) {
+    await connection?.close().catch(() => undefined);
     return { error, cause, stage: 'connect' };
   }
 }
