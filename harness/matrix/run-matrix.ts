@@ -89,7 +89,7 @@ export async function runMatrix(
       return cell;
     };
     // Every cell at once: the runner's per-stack slots decide how many are in flight. Fault cells
-    // queue first: they take turns on their one server (35 s for the family alone), so started
+    // queue first: they take turns on their servers (28 s for the family alone), so started
     // last they would be the run's tail; waiting for their turn, they hold no slot.
     const inOrder = [...scenarios.filter((scenario) => scenario.fault), ...scenarios.filter((scenario) => !scenario.fault)];
     const cells = await Promise.all(
