@@ -1,10 +1,11 @@
 /**
  * @jest-config-loader ts-node
  */
-// `npm run test:concurrent`: the concurrent-runs test alone, with no other servers running (see
-// CONCURRENT_RUNS_TEST in jest.config.ts).
+// The concurrent-runs test alone, with no other servers running: `npm test` runs it after the
+// suite (see CONCURRENT_RUNS_TEST in jest.config.ts); `npm run test:concurrent` runs only it.
 import type { Config } from 'jest';
 import { configureTestcontainers } from './harness/env/engine-host';
+import { reporters } from './jest.config';
 
 configureTestcontainers();
 
@@ -15,6 +16,7 @@ const config: Config = {
   testMatch: ['<rootDir>/harness/reliability/concurrent-runs.test.ts'],
   // Compiles dist/, which the test's CLI runs come from.
   globalSetup: '<rootDir>/harness/e2e/build-dist.ts',
+  reporters: reporters('concurrent-runs'),
   testTimeout: 60_000,
   forceExit: true,
 };

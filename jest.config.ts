@@ -10,11 +10,17 @@ import { configureTestcontainers } from './harness/env/engine-host';
 configureTestcontainers();
 
 /**
- * Two whole matrix runs at once (`npm run test:concurrent`), kept out of `npm test`: beside the
- * e2e project's 27 idle servers, on 2 cores, cells starve past their deadlines (measured in CI:
- * 5 TIMEOUTs, 674 s); alone it passed (319 s).
+ * Two whole matrix runs at once: `npm test` runs it after this configuration's run, alone
+ * (jest.concurrent.config.ts). Beside the e2e project's 27 servers, on 2 cores, its cells starved
+ * past their deadlines (measured in CI: 5 TIMEOUTs, 674 s); alone it passed (319 s).
  */
 export const CONCURRENT_RUNS_TEST = '<rootDir>/harness/reliability/concurrent-runs.test.ts';
+
+/** Jest's reporters, plus a results file for .ci/run when it asks for one (.ci/jest-results-reporter.js). */
+export function reporters(name: string): Config['reporters'] {
+  if (!process.env.JEST_RESULTS_DIR) return ['default'];
+  return ['default', ['<rootDir>/.ci/jest-results-reporter.js', { name }]];
+}
 
 /** Tests that need the matrix's servers, which the e2e project's global set-up starts once. */
 const NEEDS_SERVERS = ['<rootDir>/harness/e2e/', '<rootDir>/harness/validate/validate.test.ts'];
@@ -45,6 +51,7 @@ const config: Config = {
       globalTeardown: '<rootDir>/harness/e2e/global-teardown.ts',
     },
   ],
+  reporters: reporters('suite'),
   testTimeout: 60_000,
   maxConcurrency: 6,
   // The namespace scenarios run Worker.create against a namespace that does not exist, as users
