@@ -5,7 +5,7 @@
  * its owner is gone (after a kill -9).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -55,6 +55,7 @@ export async function startHostProcess(spec: HostProcessSpec): Promise<HostProce
   for (const [file, content] of Object.entries(spec.files(dir))) writeFileSync(path.join(dir, file), content);
   const output = openSync(path.join(dir, 'output.log'), 'a');
   const child = spawn(spec.command, spec.args(dir), { stdio: ['ignore', output, output] });
+  closeSync(output); // the child holds its own copy; ours would stay open for the whole process (the soak saw one per proxy)
   child.once('error', () => undefined); // a command that cannot run shows as a missing pid below
   if (child.pid === undefined) {
     await rm(dir, { recursive: true, force: true });

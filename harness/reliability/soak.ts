@@ -2,7 +2,9 @@
  * `npm run soak -- --runs N`: the matrix N times in one process, to show whether repeated runs
  * agree and whether anything grows. Per run: cells whose outcome or cause differs from the first
  * run's, the process's open file descriptors and its harness containers once the run is over, and
- * the peak resident memory during it (sampled).
+ * the peak resident memory during it (sampled), and the JavaScript heap it still holds after a full
+ * garbage collection (when started with --expose-gc, as `npm run soak` is): resident memory also
+ * counts what the allocator keeps for reuse, so it rises for a while without anything being held.
  */
 import { readdirSync } from 'node:fs';
 import { getContainerRuntimeClient } from 'testcontainers';
@@ -21,6 +23,8 @@ export interface SoakRun {
   openFds: number;
   containers: number;
   peakRssMb: number;
+  /** Heap in use after a full collection; null without --expose-gc. */
+  heapAfterGcMb: number | null;
 }
 
 const outcome = (cell: CellResult) => cell.diagnosis ?? 'ok';
@@ -49,11 +53,19 @@ export async function soak(runs: number, options: MatrixOptions = {}, onRun?: (r
       openFds: readdirSync('/proc/self/fd').length,
       containers: await ownContainers(),
       peakRssMb: Math.round(sampler.stop() / 2 ** 20),
+      heapAfterGcMb: heapAfterGc(),
     };
     results.push(result);
     onRun?.(result);
   }
   return results;
+}
+
+function heapAfterGc(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return null;
+  gc();
+  return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 }
 
 async function ownContainers(): Promise<number> {
@@ -74,15 +86,20 @@ function peakRss(): { stop(): number } {
 }
 
 export function renderSoak(runs: SoakRun[]): string {
-  const header = '| run | cells | failed | flips | wall s | set-up s | open fds | containers after | peak RSS MB |';
+  const header = '| run | cells | failed | flips | wall s | set-up s | open fds | containers after | peak RSS MB | heap after GC MB |';
   const rows = runs.map(
     (r) =>
-      `| ${r.run} | ${r.cells} | ${r.failed} | ${r.flips.length} | ${(r.wallMs / 1000).toFixed(1)} | ${(r.setupMs / 1000).toFixed(1)} | ${r.openFds} | ${r.containers} | ${r.peakRssMb} |`,
+      `| ${r.run} | ${r.cells} | ${r.failed} | ${r.flips.length} | ${(r.wallMs / 1000).toFixed(1)} | ${(r.setupMs / 1000).toFixed(1)} | ${r.openFds} | ${r.containers} | ${r.peakRssMb} | ${r.heapAfterGcMb ?? '-'} |`,
   );
   const flips = runs.flatMap((r) => r.flips.map((flip) => `  run ${r.run}: ${flip}`));
   const fds = runs.map((r) => r.openFds);
   const verdict =
     `${runs.length} runs: ${flips.length === 0 ? 'no cell changed its outcome' : `${flips.length} outcome change(s)`}; ` +
-    `open fds ${Math.min(...fds)}-${Math.max(...fds)}; containers left after a run: ${Math.max(...runs.map((r) => r.containers))}`;
-  return [header, '|---|---|---|---|---|---|---|---|---|', ...rows, '', verdict, ...(flips.length ? ['Changes:', ...flips] : [])].join('\n');
+    `open fds ${Math.min(...fds)}-${Math.max(...fds)}; ${heapRange(runs)}containers left after a run: ${Math.max(...runs.map((r) => r.containers))}`;
+  return [header, '|---|---|---|---|---|---|---|---|---|---|', ...rows, '', verdict, ...(flips.length ? ['Changes:', ...flips] : [])].join('\n');
+}
+
+function heapRange(runs: SoakRun[]): string {
+  const heaps = runs.map((r) => r.heapAfterGcMb).filter((mb) => mb !== null);
+  return heaps.length ? `heap after GC ${Math.min(...heaps)}-${Math.max(...heaps)} MB; ` : '';
 }
