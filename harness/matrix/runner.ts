@@ -94,10 +94,16 @@ export class CellRunner {
     };
     let during: CellResult;
     try {
-      if (FAULTS[fault].when === 'before-connect') await injectFault();
-      during = await this.runOnce(scenario, stack, variant, FAULTS[fault].when === 'between-workflows' ? injectFault : undefined);
-    } finally {
-      await undo?.();
+      try {
+        if (FAULTS[fault].when === 'before-connect') await injectFault();
+        during = await this.runOnce(scenario, stack, variant, FAULTS[fault].when === 'between-workflows' ? injectFault : undefined);
+      } finally {
+        await undo?.();
+      }
+    } catch (error) {
+      // The server, not the stack, is then not as the scenario needs it: this cell fails saying
+      // why, and the run goes on (the next cell on this server says whether it recovered).
+      return faultFailed(scenario, stack, variant, `the ${fault} of server ${scenario.server} could not be done or undone: ${(error as Error).message}`);
     }
     const faulted = undo !== undefined;
     const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' } }, stack, variant);
@@ -386,6 +392,30 @@ export async function judge(
     passed: diagnosis === expectedDiagnosis,
     divergent: false,
     ms,
+  };
+}
+
+/** A fault cell that failed on the harness's side: the fault could not be put in place or undone. */
+function faultFailed(scenario: Scenario, stack: Stack, variant: Variant | undefined, detail: string): CellResult {
+  const versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
+  const expectation = expectationFor(scenario.expect[stack], versions);
+  return {
+    scenario: scenario.name,
+    family: scenario.family,
+    stack,
+    ...versions,
+    expected: expectation === 'ok' ? 'ok' : 'fail',
+    expectedDiagnosis: expectation === 'ok' ? null : expectation,
+    actual: 'fail',
+    diagnosis: 'UNCLASSIFIED',
+    explanation: DIAGNOSES.UNCLASSIFIED.explanation,
+    fix: fixFor('UNCLASSIFIED', stack),
+    detail,
+    error: null,
+    cause: null,
+    passed: false,
+    divergent: false,
+    ms: 0,
   };
 }
 

@@ -12,6 +12,7 @@ import { faultCertificate, type Fault } from '../matrix/scenario';
 import { CONTAINER_CERT_DIR, FRONTEND_CERT_FILE, FRONTEND_GRPC_PORT, FRONTEND_KEY_FILE } from './config';
 import { readContainerFile, writeContainerFiles, type ContainerFile } from './container-files';
 import { internalTls, type ServerEndpoint } from './endpoint';
+import { portTaken } from './fleet';
 import { waitUntilServing } from './health-wait';
 
 export type UndoFault = () => Promise<void>;
@@ -21,11 +22,21 @@ const SERVING_AGAIN_TIMEOUT_MS = 60_000;
 /** Many refresh intervals (the faults server re-reads its files every second). */
 const CERTIFICATE_SERVED_TIMEOUT_MS = 15_000;
 const POLL_INTERVAL_MS = 100;
+const PORT_RETRY_INTERVAL_MS = 500;
+const CONTAINER_LOG_LINES = 8;
 
 /** Do `fault` to the server; `pki` holds the certificates a fault puts in place. */
 export async function applyFault(fault: Fault, endpoint: ServerEndpoint, pki: HarnessPkiFiles): Promise<UndoFault> {
   if (!endpoint.containerId) throw new Error(`server ${endpoint.name} has no container to do "${fault}" to`);
   const container = (await getContainerRuntimeClient()).container.dockerode.getContainer(endpoint.containerId);
+  try {
+    return await doFault(fault, container, endpoint, pki);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (${await containerState(container)})`);
+  }
+}
+
+async function doFault(fault: Fault, container: Dockerode.Container, endpoint: ServerEndpoint, pki: HarnessPkiFiles): Promise<UndoFault> {
   switch (fault) {
     case 'pause':
       await container.pause();
@@ -48,13 +59,73 @@ export async function applyFault(fault: Fault, endpoint: ServerEndpoint, pki: Ha
  * holds nothing from after the restart.
  */
 async function restart(container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {
-  await container.restart();
+  try {
+    await container.restart();
+  } catch (error) {
+    if (!portTaken(error)) throw error;
+    await startOnceThePortIsFree(container);
+  }
   const published = (await container.inspect()).NetworkSettings.Ports[`${FRONTEND_GRPC_PORT}/tcp`]?.[0]?.HostPort;
   const expected = String(splitAddress(endpoint.address).port);
   if (published !== expected) {
     throw new Error(`after the restart, Docker publishes the frontend on host port ${published ?? 'none'} instead of ${expected}: the server must bind its host ports explicitly (survivesRestart)`);
   }
   await servingAgain(container, endpoint);
+}
+
+/**
+ * While the server is stopped its host port is free, and any socket may take it: an outgoing
+ * connection of this run or another is given it as its local port. Docker then cannot start the
+ * container; the port is free again once that connection closes.
+ */
+async function startOnceThePortIsFree(container: Dockerode.Container): Promise<void> {
+  const deadline = Date.now() + SERVING_AGAIN_TIMEOUT_MS;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, PORT_RETRY_INTERVAL_MS));
+    try {
+      await container.start();
+      return;
+    } catch (error) {
+      if (!portTaken(error) || Date.now() > deadline) throw error;
+    }
+  }
+}
+
+/** What Docker says of the container: whether it runs, and if not, how it ended and its last log lines. */
+async function containerState(container: Dockerode.Container): Promise<string> {
+  try {
+    const { State } = await container.inspect();
+    if (State.Running) return `the container is ${State.Paused ? 'paused' : 'running'}`;
+    const how = [`exit code ${State.ExitCode}`, State.OOMKilled ? 'killed for lack of memory' : '', State.Error ? `Docker: ${State.Error}` : '']
+      .filter(Boolean)
+      .join(', ');
+    const log = demuxedLog(await container.logs({ stdout: true, stderr: true, tail: CONTAINER_LOG_LINES }));
+    return `the container is ${State.Status} since ${State.FinishedAt}: ${how}${log ? `\n--- server log (last lines) ---\n${log}` : ''}`;
+  } catch (error) {
+    return `Docker cannot say what state the container is in: ${(error as Error).message}`;
+  }
+}
+
+/**
+ * A container log without a terminal comes in frames: an 8-byte header (stream, size), then the
+ * bytes. The server logs JSON with stack traces; a line here keeps its level, message and error.
+ */
+function demuxedLog(frames: Buffer): string {
+  const parts: Buffer[] = [];
+  for (let at = 0; at + 8 <= frames.length; at += 8 + frames.readUInt32BE(at + 4)) {
+    parts.push(frames.subarray(at + 8, at + 8 + frames.readUInt32BE(at + 4)));
+  }
+  const lines = Buffer.concat(parts).toString('utf8').split('\n').filter((line) => line.trim());
+  return lines.map(shortLogLine).join('\n');
+}
+
+function shortLogLine(line: string): string {
+  try {
+    const { level, msg, error } = JSON.parse(line) as { level?: string; msg?: string; error?: string };
+    return `${level}: ${msg}${error ? ` (${error})` : ''}`;
+  } catch {
+    return line;
+  }
 }
 
 async function servingAgain(container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {

@@ -1,6 +1,7 @@
 /** Host ports picked for a server that binds them explicitly (survivesRestart). */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { freePorts, portIsFree } from './fleet';
+import { freePorts, freePortsBelowEphemeralRange, portIsFree, portTaken } from './fleet';
 
 test('freePorts: distinct ports, each free to bind once released', async () => {
   const ports = await freePorts(3);
@@ -19,4 +20,20 @@ test('portIsFree: false for a port something listens on', async () => {
   } finally {
     await new Promise((resolve) => blocker.close(resolve));
   }
+});
+
+test('freePortsBelowEphemeralRange: distinct free ports that no outgoing connection can be given', async () => {
+  const [ephemeralFrom] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const ports = await freePortsBelowEphemeralRange(2);
+  expect(new Set(ports).size).toBe(2);
+  for (const port of ports) {
+    expect(port).toBeLessThan(ephemeralFrom);
+    expect(await portIsFree(port)).toBe(true);
+  }
+});
+
+test("portTaken: Docker's two wordings of a host port in use, and nothing else", () => {
+  expect(portTaken(new Error('driver failed programming external connectivity on endpoint x: Bind for 0.0.0.0:7233 failed: port is already allocated'))).toBe(true);
+  expect(portTaken(new Error('listen tcp4 0.0.0.0:20123: bind: address already in use'))).toBe(true);
+  expect(portTaken(new Error('(HTTP code 409) unexpected - Container 567c is not running'))).toBe(false);
 });

@@ -2,6 +2,7 @@
  * The servers a run needs, started in parallel and stopped together. If one fails to start,
  * the others are stopped before the error is raised, so nothing is left running.
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { ServerSpec } from '../matrix/scenario';
 import type { ServerImage } from '../env/server-image';
@@ -78,7 +79,7 @@ async function containerFor(name: string, spec: ServerSpec, options: FleetOption
   if (spec.requireClientAuth === false) container.withClientAuthNotRequired();
   if (spec.tlsRefreshInterval) container.withTlsRefreshInterval(spec.tlsRefreshInterval);
   if (spec.survivesRestart) {
-    const [grpcPort, httpPort] = await freePorts(2);
+    const [grpcPort, httpPort] = await freePortsBelowEphemeralRange(2);
     container.withFileStore().withHostPort(hostPort ?? grpcPort).withHttpHostPort(httpPort);
   } else if (hostPort) {
     container.withHostPort(hostPort);
@@ -96,9 +97,14 @@ export async function startPreferringPort<T>(port: number | undefined, start: (p
   try {
     return await start(port);
   } catch (error) {
-    if (!/port is already allocated|address already in use/.test(String((error as Error).message))) throw error;
+    if (!portTaken(error)) throw error;
     return start();
   }
+}
+
+/** Docker's answer when it cannot bind a container's host port. */
+export function portTaken(error: unknown): boolean {
+  return /port is already allocated|address already in use/.test(String((error as Error)?.message ?? error));
 }
 
 /**
@@ -119,6 +125,34 @@ export async function freePorts(count: number): Promise<number[]> {
     );
   } finally {
     await Promise.all(probes.map((probe) => new Promise((resolve) => (probe.listening ? probe.close(resolve) : resolve(undefined)))));
+  }
+}
+
+/** Where ports for restarting servers are looked for, up to the kernel's ephemeral range. */
+const LOW_PORTS_FROM = 10_000;
+
+/**
+ * `count` free ports below the kernel's ephemeral range, for a server that restarts: while it is
+ * stopped, its port stays out of reach of what takes ephemeral ones (outgoing connections, Docker's
+ * own choice of host ports, port 0), so Docker can bind it again.
+ */
+export async function freePortsBelowEphemeralRange(count: number): Promise<number[]> {
+  const ephemeralFrom = firstEphemeralPort();
+  if (ephemeralFrom === undefined || ephemeralFrom - LOW_PORTS_FROM < 1000) return freePorts(count);
+  const chosen = new Set<number>();
+  while (chosen.size < count) {
+    const port = LOW_PORTS_FROM + Math.floor(Math.random() * (ephemeralFrom - LOW_PORTS_FROM));
+    if (!chosen.has(port) && (await portIsFree(port))) chosen.add(port);
+  }
+  return [...chosen];
+}
+
+/** The start of Linux's ephemeral port range; undefined where it cannot be read (not Linux). */
+function firstEphemeralPort(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || undefined;
+  } catch {
+    return undefined;
   }
 }
 
