@@ -6,9 +6,10 @@ import { onCleanup } from '../cleanup';
 export { installQuietRuntime } from '../stacks/runtime';
 import { log } from '../log';
 import { serverVersion } from '../env/server-binary';
+import { markMatrixRun, matrixRunsNow, shareOf } from '../env/shared-machine';
 import { CELL_LIMITS, CellRunner, scenarioResults } from './runner';
 import { credentialsNeeded, EnvironmentOptions, MATRIX_NAMESPACES, needsProxySoftware, serversFor, setUpMatrixEnvironment } from './environment';
-import type { CellResult, MatrixReport } from './results';
+import type { CellResult, MatrixReport, Stack } from './results';
 import { STACKS } from './results';
 import type { Scenario, ServerSpec } from './scenario';
 import type { ServerEndpoint } from '../server/endpoint';
@@ -48,32 +49,48 @@ export function splitByDefaultPort(
   };
 }
 
+/**
+ * Cells in flight at once, per stack: `concurrency` as given, else the defaults shared with the
+ * other matrix runs on this machine (counted once they are all set up).
+ */
+function cellLimits(concurrency: number | undefined, inChildren: boolean): Record<Stack, number> {
+  const runs = concurrency === undefined ? matrixRunsNow() : 1;
+  const limits = {
+    client: Math.min(concurrency ?? shareOf(CELL_LIMITS.client, runs), inChildren ? CHILD_CLIENT_CONCURRENCY : Infinity),
+    worker: shareOf(CELL_LIMITS.worker, runs),
+  };
+  if (runs > 1) log(`${runs - 1} other matrix run(s) on this machine: ${limits.client} client and ${limits.worker} worker cell(s) at a time`);
+  return limits;
+}
+
 export async function runMatrix(
   selected: Scenario[],
   servers: Record<string, ServerSpec>,
   options: MatrixRunOptions,
 ): Promise<MatrixReport> {
   const startedAt = new Date();
+  // Marked before the set-up, so that a run started beside this one sees it by the time it counts.
+  const unmark = markMatrixRun();
   const environment = await setUpMatrixEnvironment(serversFor(selected, servers), {
     proxySoftware: needsProxySoftware(selected),
     ...options,
     onDemand: credentialsNeeded(selected, servers),
+  }).catch((error: unknown) => {
+    unmark();
+    throw error;
   });
   const { runnable: scenarios, portTaken } = splitByDefaultPort(selected, servers, environment.description.endpoints);
   const variants = options.variants ?? [];
   const runs = variants.length > 0 ? variants : [undefined];
-  const clientLimit = Math.min(
-    options.concurrency ?? CELL_LIMITS.client,
-    runs.some((variant) => variant?.child) ? CHILD_CLIENT_CONCURRENCY : Infinity,
-  );
   const runner = new CellRunner(environment.description.endpoints, environment.pki, environment.description.workflowBundlePath, {
-    limits: { client: clientLimit },
+    limits: cellLimits(options.concurrency, runs.some((variant) => variant?.child)),
   });
   const stop = async () => {
     try {
       await runner.close();
     } finally {
       await environment.stop();
+      unmark();
     }
   };
   const forget = onCleanup(stop);
