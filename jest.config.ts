@@ -10,9 +10,10 @@ import { configureTestcontainers } from './harness/env/engine-host';
 configureTestcontainers();
 
 /**
- * Two whole matrix runs at once: `npm test` runs it after this configuration's run, alone
- * (jest.concurrent.config.ts). Beside the e2e project's 27 servers, on 2 cores, its cells starved
- * past their deadlines (measured in CI: 5 TIMEOUTs, 674 s); alone it passed (319 s).
+ * Two whole matrix runs at once: `npm run test:concurrent` runs it alone (jest.concurrent.config.ts),
+ * outside `npm test`. On this project's 2-core machine it starves cells past their deadlines on
+ * some days even alone (README, "Reliability"); a test that fails with the machine's mood would
+ * fail the suite at random.
  */
 export const CONCURRENT_RUNS_TEST = '<rootDir>/harness/reliability/concurrent-runs.test.ts';
 

@@ -46,7 +46,7 @@ export function registerMatrixCommand(program: Command): void {
     .option('--sdk <version>', 'also run the stacks under test on this SDK release (repeatable; installed into the cache once)', collect)
     .option('--node <major>', 'run the stacks under test on this Node release: 20, 22 or 24 (repeatable)', collectNodeMajor)
     .option('--list', 'list the scenarios and exit')
-    .option('--concurrency <n>', 'client cells in flight at once (default: 6)', parsePositiveInt)
+    .option('--concurrency <n>', 'client cells in flight at once (default: 6, shared with other matrix runs on this machine)', parsePositiveInt)
     .option('--certs <dir>', 'folder for the minted PKI', 'certs')
     .option('--keep-certs', 'keep the minted PKI after the run')
     .option('--server-cert <file>', 'run on your own certificates: the server certificate (chain) PEM')
