@@ -71,11 +71,13 @@ export async function runMatrix(
   const startedAt = new Date();
   // Marked before the set-up, so that a run started beside this one sees it by the time it counts.
   const unmark = markMatrixRun();
+  const forgetMark = onCleanup(async () => unmark()); // a signal during the set-up
   const environment = await setUpMatrixEnvironment(serversFor(selected, servers), {
     proxySoftware: needsProxySoftware(selected),
     ...options,
     onDemand: credentialsNeeded(selected, servers),
   }).catch((error: unknown) => {
+    forgetMark();
     unmark();
     throw error;
   });
@@ -136,6 +138,7 @@ export async function runMatrix(
     };
   } finally {
     forget();
+    forgetMark();
     await stop();
   }
 }
