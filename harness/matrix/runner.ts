@@ -371,26 +371,12 @@ export async function judge(
   ms: number,
   evidence: GatherEvidence,
 ): Promise<CellResult> {
-  const versions = context.versions ?? ownVersions();
-  const expectation = expectationFor(scenario.expect[stack], versions);
   const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, evidence);
-  const expectedDiagnosis = expectation === 'ok' ? null : expectation;
   return {
-    scenario: scenario.name,
-    family: scenario.family,
-    stack,
-    ...versions,
-    expected: expectation === 'ok' ? 'ok' : 'fail',
-    expectedDiagnosis,
-    actual: diagnosis ? 'fail' : 'ok',
-    diagnosis,
-    explanation: diagnosis ? DIAGNOSES[diagnosis].explanation : null,
-    fix: diagnosis ? fixFor(diagnosis, stack) : null,
+    ...judged(scenario, stack, context.versions ?? ownVersions(), diagnosis),
     detail: diagnosis ? pemDetail(diagnosis, context.pem ?? {}) : null,
     error,
     cause,
-    passed: diagnosis === expectedDiagnosis,
-    divergent: false,
     ms,
   };
 }
@@ -398,24 +384,26 @@ export async function judge(
 /** A fault cell that failed on the harness's side: the fault could not be put in place or undone. */
 function faultFailed(scenario: Scenario, stack: Stack, variant: Variant | undefined, detail: string): CellResult {
   const versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
+  return { ...judged(scenario, stack, versions, 'UNCLASSIFIED'), passed: false, detail, error: null, cause: null, ms: 0 };
+}
+
+/** A cell's verdict on these releases: what was expected, the cause named (null: it succeeded), its explanation and fix. */
+function judged(scenario: Scenario, stack: Stack, versions: Versions, diagnosis: DiagnosisCode | null) {
   const expectation = expectationFor(scenario.expect[stack], versions);
+  const expectedDiagnosis = expectation === 'ok' ? null : expectation;
   return {
     scenario: scenario.name,
     family: scenario.family,
     stack,
     ...versions,
-    expected: expectation === 'ok' ? 'ok' : 'fail',
-    expectedDiagnosis: expectation === 'ok' ? null : expectation,
-    actual: 'fail',
-    diagnosis: 'UNCLASSIFIED',
-    explanation: DIAGNOSES.UNCLASSIFIED.explanation,
-    fix: fixFor('UNCLASSIFIED', stack),
-    detail,
-    error: null,
-    cause: null,
-    passed: false,
+    expected: expectation === 'ok' ? ('ok' as const) : ('fail' as const),
+    expectedDiagnosis,
+    actual: diagnosis ? ('fail' as const) : ('ok' as const),
+    diagnosis,
+    explanation: diagnosis ? DIAGNOSES[diagnosis].explanation : null,
+    fix: diagnosis ? fixFor(diagnosis, stack) : null,
+    passed: diagnosis === expectedDiagnosis,
     divergent: false,
-    ms: 0,
   };
 }
 
