@@ -87,14 +87,18 @@ export async function runMatrix(
   const runner = new CellRunner(environment.description.endpoints, environment.pki, environment.description.workflowBundlePath, {
     limits: cellLimits(options.concurrency, runs.some((variant) => variant?.child)),
   });
-  const stop = async () => {
-    try {
-      await runner.close();
-    } finally {
-      await environment.stop();
-      unmark();
-    }
-  };
+  // Once: a signal's cleanup and the run's own finally both call it, and the SDK's connections
+  // throw when closed twice ("Client already closed", printed after a Ctrl-C).
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      try {
+        await runner.close();
+      } finally {
+        await environment.stop();
+        unmark();
+      }
+    })());
   const forget = onCleanup(stop);
   try {
     await runner.warmUp(scenarios, MATRIX_NAMESPACES);

@@ -1,6 +1,6 @@
 /** The rendered server YAML: what each mode turns on, and what it must leave off. */
 import { parse } from 'yaml';
-import { CONTAINER_JWKS_PATH, INTERNAL_SERVER_NAME, renderServerConfig, ServerTlsFiles } from './config';
+import { CONTAINER_JWKS_PATH, INTERNAL_SERVER_NAME, renderServerConfig, ServerTlsFiles, servicesOf } from './config';
 
 const files: ServerTlsFiles = {
   frontend: { certFile: 'frontend.pem', keyFile: 'frontend.key' },
@@ -82,4 +82,15 @@ test('tlsRefreshInterval: global.tls.refreshInterval, and absent unless asked fo
   expect(parse(renderServerConfig('mtls', files)).global.tls).not.toHaveProperty('refreshInterval');
   // No TLS section to put it in on a plaintext server.
   expect(parse(renderServerConfig('plain', undefined, undefined, { tlsRefreshInterval: '1s' })).global.tls).toBeUndefined();
+});
+
+test('without the worker service: frontend, history and matching only, no system worker and no internal-frontend even with authorization', () => {
+  const lean = { workerService: false };
+  expect(servicesOf(lean, true)).toEqual(['frontend', 'history', 'matching']);
+  expect(servicesOf({}, true)).toEqual(['frontend', 'internal-frontend', 'history', 'matching', 'worker']);
+  expect(servicesOf({}, false)).toEqual(['frontend', 'history', 'matching', 'worker']);
+  const config = parse(renderServerConfig('mtls', files, {}, lean));
+  expect(Object.keys(config.services)).toEqual(['frontend', 'history', 'matching']);
+  expect(config.global.tls).not.toHaveProperty('systemWorker');
+  expect(config.global.authorization.authorizer).toBe('default');
 });

@@ -18,7 +18,6 @@ import { AbstractStartedContainer, GenericContainer, StartedTestContainer } from
 import { ServerImage } from '../env/server-image';
 import { ownLabels } from '../env/labels';
 import {
-  ALL_SERVICES_WITH_INTERNAL_FRONTEND,
   AuthorizationConfig,
   CONTAINER_CERT_DIR,
   CONTAINER_CONFIG_PATH,
@@ -31,7 +30,8 @@ import {
   renderServerConfig,
   ServerKeyPair,
   ServerMode,
-  ServerStateOptions,
+  ServerOptions,
+  servicesOf,
 } from './config';
 import { GrpcHealthWaitStrategy } from './health-wait';
 import { connectInternal, EndpointAuthorization, InternalPki, internalTls, KeyPairFiles, ServerEndpoint } from './endpoint';
@@ -49,7 +49,7 @@ export class TemporalServerContainer extends GenericContainer {
   private hostPort?: number;
   private httpHostPort?: number;
   private authorization?: EndpointAuthorization;
-  private state: ServerStateOptions = {};
+  private options: ServerOptions = {};
   private readonly logLines: string[] = [];
 
   constructor(
@@ -60,7 +60,6 @@ export class TemporalServerContainer extends GenericContainer {
   ) {
     super(image.name);
     this.withEntrypoint([image.entrypoint])
-      .withCommand(['--config-file', CONTAINER_CONFIG_PATH, '--allow-no-auth', 'start'])
       .withLabels(ownLabels(runId))
       .withStartupTimeout(60_000)
       .withLogConsumer((stream) => this.keepLog(stream));
@@ -116,13 +115,22 @@ export class TemporalServerContainer extends GenericContainer {
 
   /** Keep state in a SQLite file in the container, so that it survives a container restart. */
   withFileStore(): this {
-    this.state = { ...this.state, fileStore: true };
+    this.options = { ...this.options, fileStore: true };
     return this;
   }
 
   /** Re-read the certificate files this often (a Go duration, e.g. `1s`), so that a replaced one is served. */
   withTlsRefreshInterval(interval: string): this {
-    this.state = { ...this.state, tlsRefreshInterval: interval };
+    this.options = { ...this.options, tlsRefreshInterval: interval };
+    return this;
+  }
+
+  /**
+   * Run frontend, history and matching only: without the worker service (the server's system
+   * workflows: scanner, schedules, batch operations), which no connection under test needs.
+   */
+  withoutWorkerService(): this {
+    this.options = { ...this.options, workerService: false };
     return this;
   }
 
@@ -138,10 +146,9 @@ export class TemporalServerContainer extends GenericContainer {
       this.httpHostPort ? { container: FRONTEND_HTTP_PORT, host: this.httpHostPort } : FRONTEND_HTTP_PORT,
     );
     this.prepareFiles();
-    if (this.authorization) {
-      const services = ALL_SERVICES_WITH_INTERNAL_FRONTEND.flatMap((service) => ['--service', service]);
-      this.withCommand(['--config-file', CONTAINER_CONFIG_PATH, 'start', ...services]);
-    }
+    const services = servicesOf(this.options, this.authorization !== undefined).flatMap((service) => ['--service', service]);
+    const allowNoAuth = this.authorization ? [] : ['--allow-no-auth'];
+    this.withCommand(['--config-file', CONTAINER_CONFIG_PATH, ...allowNoAuth, 'start', ...services]);
     const tls = this.internal ? await internalTls(this.mode, this.internal) : false;
     this.withWaitStrategy(new GrpcHealthWaitStrategy(tls, () => this.logLines));
     let started: StartedTestContainer | undefined;
@@ -168,7 +175,7 @@ export class TemporalServerContainer extends GenericContainer {
       this.withCopyFilesToContainer([{ source: signingKeyFiles(this.authorization.keysDir).jwksPath, target: CONTAINER_JWKS_PATH, mode: 0o644 }]);
     }
     if (this.mode === 'plain') {
-      this.withCopyContentToContainer([{ content: renderServerConfig('plain', undefined, auth, this.state), target: CONTAINER_CONFIG_PATH }]);
+      this.withCopyContentToContainer([{ content: renderServerConfig('plain', undefined, auth, this.options), target: CONTAINER_CONFIG_PATH }]);
       return;
     }
     if (!this.frontend || !this.internal) {
@@ -194,7 +201,7 @@ export class TemporalServerContainer extends GenericContainer {
       serverCaFile: internalCa,
       serverName: INTERNAL_SERVER_NAME,
       systemWorker: pair(internal.client, 'system-worker'),
-    }, auth, this.state);
+    }, auth, this.options);
     this.withCopyFilesToContainer(
       copies.map(({ source, name, mode }) => ({ source, target: `${CONTAINER_CERT_DIR}/${name}`, mode })),
     ).withCopyContentToContainer([{ content: config, target: CONTAINER_CONFIG_PATH }]);
