@@ -1,8 +1,8 @@
 /**
  * Faults during a run: the server goes away under a connected application and comes back, or its
- * certificate changes under it. They run on servers of their own (`tls-faults` goes away,
- * `tls-cert-rotation` changes its certificate), one cell at a time on each, so no other cell sees
- * a fault; each is undone after the cell, and the same cell must then pass.
+ * certificate changes under it. They run on servers of their own (`tls-paused` is frozen,
+ * `tls-faults` restarted, `tls-cert-rotation` given another certificate), one cell at a time on
+ * each, so no other cell sees a fault; each is undone after the cell, and the same cell must then pass.
  */
 import { both, HarnessScenario, serverAuth } from './define';
 
@@ -13,7 +13,7 @@ export const faults: HarnessScenario[] = [
     name: 'server-paused',
     family,
     about: "The server is frozen (docker pause) past the stack's deadlines, then resumed: the same cell then passes.",
-    server: 'tls-faults',
+    server: 'tls-paused',
     client: { tls: serverAuth },
     fault: 'pause',
     expect: both('TIMEOUT'),

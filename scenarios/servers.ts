@@ -60,11 +60,16 @@ export const SERVERS = {
     requireClientAuth: false,
     about: 'clientCaFiles set but requireClientAuth false: the server never asks for a client certificate.',
   },
+  'tls-paused': {
+    mode: 'tls',
+    certificate: 'server',
+    about: "Like tls, for the faults family's server-paused alone: its cells freeze it past both stacks' deadlines (23 s of the two cells), so the other faults do not queue behind them.",
+  },
   'tls-faults': {
     mode: 'tls',
     certificate: 'server',
     survivesRestart: true,
-    about: 'Like tls, for the faults family alone: its cells pause and restart it, so no other cell may share it.',
+    about: 'Like tls, for the faults family alone: its cells restart it, so no other cell may share it.',
   },
   'tls-cert-rotation': {
     mode: 'tls',

@@ -17,11 +17,19 @@ const NEEDED = [
   { present: () => commandExists(TINYPROXY), packages: ['tinyproxy-bin'] },
 ];
 
+/** Set once the software was found: each cell starting a proxy asks again, and a check forks the harness. */
+let present = false;
+
 export function ensureProxySoftware(): void {
+  if (present) return;
   const missing = NEEDED.filter(({ present }) => !present()).flatMap(({ packages }) => packages);
-  if (missing.length === 0) return;
+  if (missing.length === 0) {
+    present = true;
+    return;
+  }
   if (!canInstallDebianPackages()) {
     throw new HarnessError(`the intermediary scenarios need ${missing.join(', ')}: install them (apt-get install ${missing.join(' ')}), or leave out --family intermediary`);
   }
   installDebianPackages(missing, 'proxy software of the intermediary scenarios');
+  present = true;
 }

@@ -15,6 +15,6 @@ test('a fault that cannot be done fails its cell with why, instead of ending the
     stack: 'client',
     passed: false,
     diagnosis: 'UNCLASSIFIED',
-    detail: 'the pause of server tls-faults could not be done or undone: server tls-faults has no container to do "pause" to',
+    detail: 'the pause of server tls-paused could not be done or undone: server tls-paused has no container to do "pause" to',
   });
 });

@@ -39,7 +39,7 @@ export const CELL_LIMITS: Record<Stack, number> = {
   /** Client cells mostly wait on the network. */
   client: 6,
   /** Worker cells mostly use CPU (creating a worker loads the workflow bundle): one per core of the 2-core machines this runs on. */
-  worker: 2,
+  worker: 3,
 };
 
 export interface CellRunnerOptions {
@@ -96,7 +96,7 @@ export class CellRunner {
     try {
       try {
         if (FAULTS[fault].when === 'before-connect') await injectFault();
-        during = await this.runOnce(scenario, stack, variant, FAULTS[fault].when === 'between-workflows' ? injectFault : undefined);
+        during = await this.runOnce(scenario, stack, variant, { injectFault: FAULTS[fault].when === 'between-workflows' ? injectFault : undefined });
       } finally {
         await undo?.();
       }
@@ -106,7 +106,7 @@ export class CellRunner {
       return faultFailed(scenario, stack, variant, `the ${fault} of server ${scenario.server} could not be done or undone: ${(error as Error).message}`);
     }
     const faulted = undo !== undefined;
-    const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' } }, stack, variant);
+    const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' } }, stack, variant, {});
     const problem = !faulted
       ? `the cell ended before the ${fault} was done, so its outcome says nothing about it`
       : !after.passed
@@ -122,9 +122,15 @@ export class CellRunner {
     return next;
   }
 
-  /** `injectFault`: the fault a cell does between its workflows (see ConnectionUnderTest.faultBetweenWorkflows). */
-  private async runOnce(scenario: Scenario, stack: Stack, variant?: Variant, injectFault?: () => Promise<void>): Promise<CellResult> {
-    const release = await this.stackSlots[stack]();
+  /**
+   * `fault`: the cell is part of a fault's turn on its server (see {@link oneAtATime}), with
+   * `injectFault` when it does the fault between its workflows (ConnectionUnderTest.faultBetweenWorkflows).
+   * Such a cell takes the next free slot: the turns on a fault server are a run's longest chain
+   * (23 s for server-paused alone), and each turn queued behind the other cells was the run's tail.
+   */
+  private async runOnce(scenario: Scenario, stack: Stack, variant?: Variant, fault?: { injectFault?: () => Promise<void> }): Promise<CellResult> {
+    const release = await this.stackSlots[stack]({ first: fault !== undefined });
+    const injectFault = fault?.injectFault;
     try {
       return await this.runInSlot(scenario, stack, variant, injectFault);
     } finally {

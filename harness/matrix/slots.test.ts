@@ -42,3 +42,20 @@ test('giving a slot back twice frees it once', async () => {
   await tick();
   expect(second).toBe(true);
 });
+
+test('a task asking first is served before those waiting already, and after others that asked first', async () => {
+  const acquire = slots(1);
+  const order: string[] = [];
+  const holder = (name: string, first?: boolean) =>
+    acquire({ first }).then((release) => {
+      order.push(name);
+      release();
+    });
+  const release = await acquire();
+  const waiting = [holder('a'), holder('b'), holder('urgent-1', true), holder('urgent-2', true)];
+  await tick();
+  expect(order).toEqual([]);
+  release();
+  await Promise.all(waiting);
+  expect(order).toEqual(['urgent-1', 'urgent-2', 'a', 'b']);
+});

@@ -103,6 +103,9 @@ export class Counterparts {
       namespace,
       taskQueue,
       workflowBundle: { codePath: this.workflowBundlePath },
+      // Workflows in this thread, not a thread of their own: a thread loads the SDK and its
+      // protobuf definitions again (about a second of a core each, 23 of them per run).
+      debugMode: true,
       activities,
       dataConverter: { payloadCodecs: encrypted ? [codecFor('shared')!] : [] },
     });
