@@ -26,9 +26,6 @@ export interface MatrixRunOptions extends EnvironmentOptions {
   variants?: Variant[];
 }
 
-/** Client cells in flight at once when they run in child processes, each loading an SDK first. */
-const CHILD_CLIENT_CONCURRENCY = 3;
-
 /**
  * Scenarios that dial the default port need their server on it; when another process holds the
  * port, they cannot run here, and the report says so instead of dialling whatever listens there.
@@ -53,10 +50,10 @@ export function splitByDefaultPort(
  * Cells in flight at once, per stack: `concurrency` as given, else the defaults shared with the
  * other matrix runs on this machine (counted once they are all set up).
  */
-function cellLimits(concurrency: number | undefined, inChildren: boolean): Record<Stack, number> {
+function cellLimits(concurrency: number | undefined): Record<Stack, number> {
   const runs = concurrency === undefined ? matrixRunsNow() : 1;
   const limits = {
-    client: Math.min(concurrency ?? shareOf(CELL_LIMITS.client, runs), inChildren ? CHILD_CLIENT_CONCURRENCY : Infinity),
+    client: concurrency ?? shareOf(CELL_LIMITS.client, runs),
     worker: shareOf(CELL_LIMITS.worker, runs),
   };
   if (runs > 1) log(`${runs - 1} other matrix run(s) on this machine: ${limits.client} client and ${limits.worker} worker cell(s) at a time`);
@@ -85,7 +82,7 @@ export async function runMatrix(
   const variants = options.variants ?? [];
   const runs = variants.length > 0 ? variants : [undefined];
   const runner = new CellRunner(environment.description.endpoints, environment.pki, environment.description.workflowBundlePath, {
-    limits: cellLimits(options.concurrency, runs.some((variant) => variant?.child)),
+    limits: cellLimits(options.concurrency),
   });
   // Once: a signal's cleanup and the run's own finally both call it, and the SDK's connections
   // throw when closed twice ("Client already closed", printed after a Ctrl-C).

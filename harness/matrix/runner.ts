@@ -11,7 +11,7 @@ import { TRUST_STORE_VARIABLES } from '../diagnosis/trust-stores';
 import { DiagnosisCode, DIAGNOSES, fixFor } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
 import { ClientAuthNotEnforcedError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../stacks/cell';
-import { cellEnvironment, childSlot, runCellInChild, type ChildCellOptions } from '../stacks/child/child-cell';
+import { cellEnvironment, childSlot, runCellInChild, SharedCellChild, type ChildCellOptions } from '../stacks/child/child-cell';
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts } from '../stacks/counterparts';
 import { runWorkerCell } from '../stacks/worker-stack';
@@ -55,6 +55,7 @@ export interface CellRunnerOptions {
 /** Everything a cell needs from the environment: servers, certificates, the workflow bundle. */
 export class CellRunner {
   private readonly counterparts = new Map<string, Counterparts>();
+  private readonly sharedChildren = new Map<string, SharedCellChild>();
   private readonly tlsProxies = new Map<string, Promise<HostProcess>>();
   private intermediates?: X509Certificate[];
   /** Set by close(): cells still in flight (after Ctrl-C) must not start proxies nobody will stop. */
@@ -145,9 +146,9 @@ export class CellRunner {
     const setup = await this.withFreshNamespace(scenario, counterparts);
     // A CONNECT proxy of the cell's own, so that its log shows this cell's tunnels and no other's.
     const connectProxy = usesConnectProxy(setup) ? await this.unlessClosed(startConnectProxy) : undefined;
-    // Waiting for a child slot is not the cell's time.
     const child = variant?.child ?? this.options.child ?? (leaksInProcess(scenario, stack) ? {} : undefined);
-    const releaseSlot = setup.environment !== undefined || child !== undefined ? await childSlot() : undefined;
+    // Waiting for a child slot is not the cell's time; only a child started for the cell takes one.
+    const releaseSlot = setup.environment !== undefined ? await childSlot() : undefined;
     try {
       const started = Date.now();
       const { target: configured, pem } = await connectionUnderTest(
@@ -210,7 +211,10 @@ export class CellRunner {
     return proxy.then(({ address }) => address);
   }
 
-  /** In this process, or in a child started with the scenario's environment (or the runner's Node and SDK). */
+  /**
+   * In this process; in a child started for the cell with the scenario's environment; or in the
+   * child shared by the cells of a release (the runner's Node and SDK) that need no environment.
+   */
   private attempt(
     stack: Stack,
     target: ConnectionUnderTest,
@@ -218,15 +222,27 @@ export class CellRunner {
     environment: MaterializedEnvironment | undefined,
     child: Variant['child'],
   ): Promise<StackAttempt> {
-    if (environment || child) {
-      const { workflowBundlePath = this.workflowBundlePath, ...releases } = child ?? {};
+    const { workflowBundlePath = this.workflowBundlePath, ...releases } = child ?? {};
+    if (environment) {
       return runCellInChild(stack, target, harness, workflowBundlePath, {
-        env: cellEnvironment(environment?.variables ?? {}),
-        nodeFlags: environment?.nodeFlags,
+        env: cellEnvironment(environment.variables),
+        nodeFlags: environment.nodeFlags,
         ...releases,
       });
     }
+    if (child) return this.sharedChild(releases).run(stack, target, harness, workflowBundlePath);
     return stack === 'client' ? runClientCell(target, harness) : runWorkerCell(target, harness, this.workflowBundlePath);
+  }
+
+  /** The child that runs this release's cells that need no environment of their own, started on first use. */
+  private sharedChild(releases: Pick<ChildCellOptions, 'nodePath' | 'sdkDir'>): SharedCellChild {
+    const key = `${releases.nodePath ?? ''}|${releases.sdkDir ?? ''}`;
+    let child = this.sharedChildren.get(key);
+    if (!child) {
+      child = new SharedCellChild(releases);
+      this.sharedChildren.set(key, child);
+    }
+    return child;
   }
 
   /**
@@ -269,8 +285,10 @@ export class CellRunner {
       ...[...this.counterparts.values()].map((counterparts) => counterparts.close()),
       ...[...this.tlsProxies.values()].map((proxy) => proxy.then((started) => started.stop(), () => undefined)),
     ]);
+    for (const child of this.sharedChildren.values()) child.close();
     this.counterparts.clear();
     this.tlsProxies.clear();
+    this.sharedChildren.clear();
   }
 
   /** CA certificates of the PKI that are not self-signed: the intermediates a server might omit. */
@@ -312,7 +330,8 @@ export function clientMayRunWorkflow(scenario: Scenario): boolean {
 
 /**
  * Cells that leave sockets and memory behind in the process that runs them. They run in a child
- * process, whose exit takes the leak with it. Measured with the soak: in process, each run of the
+ * process shared by such cells, which is ended with the run and takes the leak with it (see
+ * SharedCellChild). Measured with the soak: in process, each run of the
  * matrix grew the harness by about 120 descriptors and 300 MB (worker), then 12 sockets (client).
  *
  * - worker: SDK 1.24 leaves a native worker behind where Worker.create itself fails (the namespace

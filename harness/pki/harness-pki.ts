@@ -112,9 +112,9 @@ export function onDemandAmong(names: Iterable<string | undefined>): OnDemandName
   return [...new Set([...names].filter((name): name is OnDemandName => name !== undefined && isOnDemand(name)))];
 }
 
-/** Mint `wanted` and whatever they are issued by, each once, beside the base set. */
-async function mintOnDemand(base: HarnessCredentials, wanted: OnDemandName[]): Promise<Map<CredentialName, PemCredential>> {
-  const minted = new Map<CredentialName, Promise<PemCredential>>(Object.entries(base).map(([name, cred]) => [name as CredentialName, Promise.resolve(cred)]));
+/** Mint `wanted` and whatever they are issued by, each once, beside the base set (still being minted). */
+async function mintOnDemand(base: PendingCredentials, wanted: OnDemandName[]): Promise<Map<CredentialName, PemCredential>> {
+  const minted = new Map<CredentialName, Promise<PemCredential>>(Object.entries(base) as [CredentialName, Promise<Credential>][]);
   const get = (name: string): Promise<PemCredential> => {
     const known = minted.get(name as CredentialName);
     if (known) return known;
@@ -128,18 +128,29 @@ async function mintOnDemand(base: HarnessCredentials, wanted: OnDemandName[]): P
   return extra;
 }
 
-/** Mint the whole set; keys are generated concurrently on libuv's thread pool. */
+type PendingCredentials = { [Name in keyof HarnessCredentials]: Promise<Credential> };
+
+/** Mint the whole set. */
 export async function mintHarnessCredentials(): Promise<HarnessCredentials> {
+  return mintAll(pendingHarnessCredentials());
+}
+
+/**
+ * The whole set, each credential as it becomes ready: every key is generated at once on libuv's
+ * thread pool, and each certificate is signed as soon as its issuer is.
+ */
+function pendingHarnessCredentials(): PendingCredentials {
   const now = Date.now();
-  const [ca, otherCa] = await Promise.all([
-    mintCertificate({ commonName: 'Temporal TLS Harness Root CA', isCa: true }),
-    mintCertificate({ commonName: 'Some Other PKI Root CA', isCa: true }),
-  ]);
-  const intermediateCa = await mintCertificate({ commonName: 'Temporal TLS Harness Intermediate CA', isCa: true }, ca);
+  const ca = mintCertificate({ commonName: 'Temporal TLS Harness Root CA', isCa: true });
+  const otherCa = mintCertificate({ commonName: 'Some Other PKI Root CA', isCa: true });
+  const intermediateCa = mintCertificate({ commonName: 'Temporal TLS Harness Intermediate CA', isCa: true }, ca);
   const localNames = serverCertificateNames();
   const clientSpec = { commonName: 'harness-client', extKeyUsage: ['clientAuth' as const] };
   const expired = { notBefore: new Date(now - 60 * DAY_MS), notAfter: new Date(now - DAY_MS) };
-  const leaves = await mintAll({
+  return {
+    ca,
+    otherCa,
+    intermediateCa,
     server: mintCertificate({ commonName: 'localhost', ...localNames, dnsNames: [...localNames.dnsNames, INTERNAL_SERVER_NAME] }, ca),
     systemWorker: mintCertificate({ commonName: 'temporal-system-worker', extKeyUsage: ['clientAuth'] }, ca),
     serverViaIntermediate: mintCertificate({ commonName: 'localhost', ...localNames }, intermediateCa),
@@ -157,8 +168,7 @@ export async function mintHarnessCredentials(): Promise<HarnessCredentials> {
     clientExpired: mintCertificate({ ...clientSpec, ...expired }, ca),
     clientServerAuthOnly: mintCertificate({ commonName: 'harness-client', extKeyUsage: ['serverAuth'] }, ca),
     clientV1: mintCertificate({ commonName: 'harness-client', version: 1 }, ca),
-  });
-  return { ca, otherCa, intermediateCa, ...leaves };
+  };
 }
 
 /** Where each credential lives on disk, plus the derived files scenarios and servers need. */
@@ -197,8 +207,8 @@ export function harnessPkiFiles(dir: string): HarnessPkiFiles {
  * names; private keys are written 0600.
  */
 export async function writeHarnessPki(dir: string, extra: OnDemandName[] = []): Promise<HarnessPkiFiles> {
-  const credentials = await mintHarnessCredentials();
-  const onDemand = await mintOnDemand(credentials, extra);
+  const pending = pendingHarnessCredentials();
+  const [credentials, onDemand] = await Promise.all([mintAll(pending), mintOnDemand(pending, extra)]);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const files = harnessPkiFiles(dir);
   const writes: Promise<void>[] = [];

@@ -71,8 +71,10 @@ export const OK: StackAttempt = { error: null };
 export const TIMEOUTS = {
   /** A connect expected to succeed (client), or any native connect (it can hang on a silent peer). */
   connectMs: 10_000,
-  /** The client's connect once the probe has failed: it can only fail, and its words do not depend on this. */
+  /** The client's connect once the probe has been refused over a working channel: long enough to hear the server's words. */
   connectAfterFailedProbeMs: 500,
+  /** The client's connect once the probe's channel never became ready: it can only fail, in words that do not depend on this. */
+  connectWithoutChannelMs: 100,
   probeMs: 3000,
   workflowMs: 15_000,
 };

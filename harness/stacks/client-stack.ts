@@ -6,8 +6,8 @@
  * deadline", because grpc-js keeps retrying the channel. So a probe goes first and shows the
  * reason: a lazy connection without the retry interceptor, and one call under a deadline, whose
  * UNAVAILABLE status carries the channel's last error. When the probe has already failed, the
- * application's connect is given a short deadline: its error is what the cell records, and the
- * SDK words it the same whatever the deadline.
+ * application's connect is given a short deadline ({@link connectDeadlineAfter}): its error is
+ * what the cell records.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
@@ -54,9 +54,7 @@ export async function runClientCell(target: ConnectionUnderTest, harness: Harnes
 /** Connect as the application does, with the probe's reason beside a failure. */
 async function connect(options: ConnectionOptions): Promise<{ connection: Connection } | StackAttempt> {
   const cause = await probeReason(options);
-  // A probe that only ran out of time found no reason: the server may be slow, not wrong, so the
-  // application's connect gets the whole deadline of a connect expected to succeed.
-  const connectTimeout = cause && !isDeadlineOnly(cause) ? TIMEOUTS.connectAfterFailedProbeMs : TIMEOUTS.connectMs;
+  const connectTimeout = connectDeadlineAfter(cause);
   // What Connection.connect does (lazy, then ensureConnected), except that a failed connect's
   // channel is closed: Connection.connect leaves it open and retrying, which the soak saw pile up.
   let connection: Connection | undefined;
@@ -116,4 +114,19 @@ async function probeReason(options: ConnectionOptions): Promise<unknown> {
 }
 
 const DEADLINE_EXCEEDED = 4;
-const isDeadlineOnly = (error: unknown) => (error as { code?: number }).code === DEADLINE_EXCEEDED;
+const UNAVAILABLE = 14;
+
+/**
+ * The application's connect deadline, given what the probe found. A probe that succeeded, or only
+ * ran out of time, found no reason: the server may be slow, not wrong, so the connect gets the
+ * whole deadline of one expected to succeed. A probe whose channel never became ready (grpc-js:
+ * "No connection established", the TLS and TCP failures) means the connect can only end in
+ * "Failed to connect before the deadline", worded the same whatever the deadline. Any other
+ * refusal came over a working channel, and the connect gets time to hear the server's own words.
+ */
+export function connectDeadlineAfter(cause: unknown): number {
+  const { code, details } = (cause ?? {}) as { code?: number; details?: string };
+  if (!cause || code === DEADLINE_EXCEEDED) return TIMEOUTS.connectMs;
+  if (code === UNAVAILABLE && details?.includes('No connection established')) return TIMEOUTS.connectWithoutChannelMs;
+  return TIMEOUTS.connectAfterFailedProbeMs;
+}

@@ -9,7 +9,7 @@
 import semver from 'semver';
 import type { ConnectionUnderTest, HarnessSide, StackAttempt } from '../cell';
 import { resolveSdkFrom } from './sdk-resolution';
-import { attemptToWire, fromWire, withBuffers, type HarnessMethod, type ToChild, type ToParent } from './wire';
+import { attemptToWire, fromWire, withBuffers, type ChildTask, type HarnessMethod, type ToChild, type ToParent } from './wire';
 
 const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
 let nextId = 0;
@@ -18,22 +18,33 @@ function send(message: ToParent): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
 }
 
-function call(method: HarnessMethod, ...args: unknown[]): Promise<never> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-    void send({ type: 'call', id, method, args });
-  });
+/** The harness's side as task `taskId` reaches it: each call goes to the parent, tagged with the task. */
+function harnessFor(taskId: number): HarnessSide {
+  const call = (method: HarnessMethod, ...args: unknown[]): Promise<never> => {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      void send({ type: 'call', taskId, id, method, args });
+    });
+  };
+  return {
+    counterpartQueue: (...args) => call('counterpartQueue', ...args),
+    counterpartReady: (...args) => call('counterpartReady', ...args),
+    workflowTaskFailure: (...args) => call('workflowTaskFailure', ...args),
+    runWorkflow: (...args) => call('runWorkflow', ...args),
+    checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
+    injectFault: () => call('injectFault'),
+  };
 }
 
-const harness: HarnessSide = {
-  counterpartQueue: (...args) => call('counterpartQueue', ...args),
-  counterpartReady: (...args) => call('counterpartReady', ...args),
-  workflowTaskFailure: (...args) => call('workflowTaskFailure', ...args),
-  runWorkflow: (...args) => call('runWorkflow', ...args),
-  checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
-  injectFault: () => call('injectFault'),
-};
+/** The folder `@temporalio/*` is resolved from, once per process (a shared child gets it with every task). */
+let sdkDirInUse: string | undefined;
+function useSdkFrom(sdkDir: string): void {
+  if (sdkDirInUse === sdkDir) return;
+  if (sdkDirInUse !== undefined) throw new Error(`this child loads the SDK from ${sdkDirInUse}, not ${sdkDir}`);
+  resolveSdkFrom(sdkDir);
+  sdkDirInUse = sdkDir;
+}
 
 /**
  * Connection options the stack code passes that older releases do not have (measured in their
@@ -53,8 +64,8 @@ function missingOption(target: ConnectionUnderTest): StackAttempt | undefined {
 }
 
 /** The stack modules are required only now, after the SDK's folder is known, and only the one needed. */
-async function run(message: Extract<ToChild, { type: 'run' | 'probe' }>): Promise<StackAttempt> {
-  if (message.sdkDir) resolveSdkFrom(message.sdkDir);
+async function run(message: ChildTask & { taskId: number }): Promise<StackAttempt> {
+  if (message.sdkDir) useSdkFrom(message.sdkDir);
   const unsupported = message.type === 'run' ? missingOption(message.target) : undefined;
   if (unsupported) return unsupported;
   if (message.type === 'probe') {
@@ -64,12 +75,12 @@ async function run(message: Extract<ToChild, { type: 'run' | 'probe' }>): Promis
   const target = withBuffers(message.target);
   if (message.stack === 'client') {
     const { runClientCell }: typeof import('../client-stack') = require('../client-stack');
-    return runClientCell(target, harness);
+    return runClientCell(target, harnessFor(message.taskId));
   }
   const { installQuietRuntime }: typeof import('../runtime') = require('../runtime');
   installQuietRuntime();
   const { runWorkerCell }: typeof import('../worker-stack') = require('../worker-stack');
-  return runWorkerCell(target, harness, message.workflowBundlePath);
+  return runWorkerCell(target, harnessFor(message.taskId), message.workflowBundlePath);
 }
 
 process.on('message', (message: ToChild) => {
@@ -82,7 +93,7 @@ process.on('message', (message: ToChild) => {
   }
   void run(message)
     .catch((error: unknown): StackAttempt => ({ error, stage: 'configure' }))
-    // The SDK's runtime would keep the process up; the attempt is all the parent needs.
-    .then((attempt) => send({ type: 'done', attempt: attemptToWire(attempt) }))
-    .finally(() => process.exit(0));
+    .then((attempt) => send({ type: 'done', taskId: message.taskId, attempt: attemptToWire(attempt) }))
+    // The SDK's runtime would keep the process up; a one-task child ends once its answer is sent.
+    .finally(() => message.keepAlive || process.exit(0));
 });

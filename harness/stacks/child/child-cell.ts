@@ -16,7 +16,7 @@ import type { Stack } from '../../matrix/results';
 import { CellTimeoutError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../cell';
 import type { StackProbeTarget } from '../../validate/stack-probes';
 import { CONNECTION_VARIABLES } from './connection-variables';
-import { attemptFromWire, toWire, type ToChild, type ToParent } from './wire';
+import { attemptFromWire, toWire, type ChildTask, type ToChild, type ToParent } from './wire';
 import { slots } from '../../matrix/slots';
 
 export interface ChildCellOptions {
@@ -54,75 +54,127 @@ export function runCellInChild(
   workflowBundlePath: string,
   options: ChildCellOptions,
 ): Promise<StackAttempt> {
-  const run: ToChild = { type: 'run', stack, target, workflowBundlePath, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) };
-  return runInChild(run, harness, options);
+  return new CellProcess(options, { keepAlive: false }).run(cellTask(stack, target, workflowBundlePath, options), harness);
 }
 
 /** `validate`'s probe of one stack (validate/stack-probes.ts), in a child on another Node or SDK release. */
 export function runProbeInChild(stack: Stack, target: StackProbeTarget, options: ChildCellOptions): Promise<StackAttempt> {
-  return runInChild({ type: 'probe', stack, target, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) }, undefined, options);
+  return new CellProcess(options, { keepAlive: false }).run({ type: 'probe', stack, target, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) });
 }
 
-/** Fork the child, send it `message`, answer its calls to `harness`, and return the attempt it reports. */
-function runInChild(message: ToChild, harness: HarnessSide | undefined, options: ChildCellOptions): Promise<StackAttempt> {
-  registerCleanup();
-  const child = fork(ENTRY, [], {
-    env: options.env,
-    execPath: options.nodePath ?? process.execPath,
-    execArgv: [...LOADER, ...(options.nodeFlags ?? [])],
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  running.add(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT)));
-  return new Promise<StackAttempt>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve({ error: new CellTimeoutError(`the cell's child process did not finish within ${CHILD_CELL_TIMEOUT_MS}ms`), stage: 'connect' });
-    }, CHILD_CELL_TIMEOUT_MS);
-    child.on('message', (message: ToParent) => {
-      if (message.type === 'done') {
-        clearTimeout(timer);
-        resolve(attemptFromWire(message.attempt));
-        return;
-      }
-      if (!harness) throw new Error(`a probe's child called ${message.method}, which only cells may`);
-      const method = harness[message.method] as (...args: unknown[]) => Promise<unknown>;
-      method(...message.args).then(
-        (value) => reply(child, { type: 'reply', id: message.id, value }),
-        (error: unknown) => reply(child, { type: 'reply', id: message.id, error: toWire(error) }),
-      );
+function cellTask(stack: Stack, target: ConnectionUnderTest, workflowBundlePath: string, options: ChildCellOptions): ChildTask {
+  return { type: 'run', stack, target, workflowBundlePath, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) };
+}
+
+/**
+ * One child that runs every cell it is given, several at once, until closed: for cells that need
+ * no environment of their own, only another process (another release, or a leak that must not
+ * stay in the harness). A child started per cell spent its first half second or more loading the
+ * SDK; this one loads it once. What its cells leave behind goes with it when it is closed.
+ */
+export class SharedCellChild {
+  private process?: CellProcess;
+
+  constructor(private readonly options: Omit<ChildCellOptions, 'env'> & { env?: Record<string, string> }) {}
+
+  run(stack: Stack, target: ConnectionUnderTest, harness: HarnessSide, workflowBundlePath: string): Promise<StackAttempt> {
+    const options = { ...this.options, env: this.options.env ?? cellEnvironment({}) };
+    // Started again after one that died: a crash fails the cells it was running, not the next ones.
+    if (!this.process?.alive) this.process = new CellProcess(options, { keepAlive: true });
+    return this.process.run(cellTask(stack, target, workflowBundlePath, options), harness);
+  }
+
+  close(): void {
+    this.process?.stop();
+  }
+}
+
+/**
+ * A forked child and the tasks in flight in it: sends each its task, answers its calls to the
+ * harness's side, and resolves each with the attempt the child reports, or with how the child
+ * ended if it ended first. A one-task child exits by itself once it has answered.
+ */
+class CellProcess {
+  private readonly child: ChildProcess;
+  private readonly tasks = new Map<number, { harness?: HarnessSide; settle: (attempt: StackAttempt) => void }>();
+  private nextTaskId = 0;
+  private stderr = '';
+  /** Set when sending to the child failed: its 'close' then says how it ended, which is the useful part. */
+  private sendError?: Error;
+  alive = true;
+
+  constructor(options: ChildCellOptions, private readonly mode: { keepAlive: boolean }) {
+    registerCleanup();
+    this.child = fork(ENTRY, [], {
+      env: options.env,
+      execPath: options.nodePath ?? process.execPath,
+      execArgv: [...LOADER, ...(options.nodeFlags ?? [])],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    // A child that could not be spawned gets no 'close'; one that died early makes sending to it
-    // fail (EPIPE), and its 'close' then says how it ended, which is the useful part.
-    let sendError: Error | undefined;
-    child.on('error', (error) => {
-      if (child.pid !== undefined) {
-        sendError = error;
+    running.add(this.child);
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_KEPT)));
+    this.child.on('message', (message: ToParent) => this.received(message));
+    // A child that could not be spawned gets no 'close'.
+    this.child.on('error', (error) => {
+      if (this.child.pid !== undefined) {
+        this.sendError = error;
         return;
       }
-      clearTimeout(timer);
-      resolve({ error: new Error(`the cell's child process could not start: ${error.message}`), stage: 'configure' });
+      this.ended(new Error(`the cell's child process could not start: ${error.message}`));
     });
     // 'close', not 'exit': 'exit' can come before the last IPC message ("done") has been read.
-    child.on('close', (code, signal) => {
-      running.delete(child);
-      clearTimeout(timer);
-      // Resolving twice is harmless: after "done" this one is ignored.
-      resolve({
-        error: new Error(
-          `the cell's child process exited (${signal ?? `code ${code}`}) before reporting${sendError ? ` (${sendError.message})` : ''}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`,
-        ),
-        stage: 'configure',
-      });
+    this.child.on('close', (code, signal) => {
+      const how = `${signal ?? `code ${code}`}${this.sendError ? ` (${this.sendError.message})` : ''}`;
+      this.ended(new Error(`the cell's child process exited (${how}) before reporting: ${this.stderr.trim().split('\n').slice(-5).join(' | ')}`));
     });
-    child.send(message);
-  });
-}
+  }
 
-function reply(child: ChildProcess, message: ToChild): void {
-  if (child.connected) child.send(message);
+  run(task: ChildTask, harness?: HarnessSide): Promise<StackAttempt> {
+    const taskId = this.nextTaskId++;
+    return new Promise<StackAttempt>((resolve) => {
+      const timer = setTimeout(() => {
+        settle({ error: new CellTimeoutError(`the cell's child process did not finish within ${CHILD_CELL_TIMEOUT_MS}ms`), stage: 'connect' });
+        // A one-task child is of no further use; a shared one keeps serving the others.
+        if (!this.mode.keepAlive) this.stop();
+      }, CHILD_CELL_TIMEOUT_MS);
+      const settle = (attempt: StackAttempt) => {
+        clearTimeout(timer);
+        this.tasks.delete(taskId);
+        resolve(attempt);
+      };
+      this.tasks.set(taskId, { harness, settle });
+      this.send({ ...task, taskId, keepAlive: this.mode.keepAlive });
+    });
+  }
+
+  stop(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  private received(message: ToParent): void {
+    const task = this.tasks.get(message.taskId);
+    if (message.type === 'done') {
+      task?.settle(attemptFromWire(message.attempt));
+      return;
+    }
+    if (!task?.harness) throw new Error(`a child's task called ${message.method}, which only cells may`);
+    const method = task.harness[message.method] as (...args: unknown[]) => Promise<unknown>;
+    method(...message.args).then(
+      (value) => this.send({ type: 'reply', id: message.id, value }),
+      (error: unknown) => this.send({ type: 'reply', id: message.id, error: toWire(error) }),
+    );
+  }
+
+  private ended(error: Error): void {
+    this.alive = false;
+    running.delete(this.child);
+    for (const task of [...this.tasks.values()]) task.settle({ error, stage: 'configure' });
+  }
+
+  private send(message: ToChild): void {
+    if (this.child.connected) this.child.send(message);
+  }
 }
 
 function registerCleanup(): void {

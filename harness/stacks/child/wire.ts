@@ -31,16 +31,21 @@ export interface WireAttempt {
 
 export type HarnessMethod = keyof HarnessSide;
 
-/** Parent to child. */
-export type ToChild =
+/** What a child is asked to do: a cell, or `validate`'s probe of one stack. */
+export type ChildTask =
   | { type: 'run'; stack: Stack; target: ConnectionUnderTest; workflowBundlePath: string; sdkDir?: string }
-  | { type: 'probe'; stack: Stack; target: StackProbeTarget; sdkDir?: string }
-  | { type: 'reply'; id: number; value?: unknown; error?: WireValue };
+  | { type: 'probe'; stack: Stack; target: StackProbeTarget; sdkDir?: string };
+
+/**
+ * Parent to child. A task carries its id, which the child's calls and its answer carry back (a
+ * shared child runs several at once); `keepAlive` keeps the child up after it, for the next.
+ */
+export type ToChild = (ChildTask & { taskId: number; keepAlive: boolean }) | { type: 'reply'; id: number; value?: unknown; error?: WireValue };
 
 /** Child to parent. */
 export type ToParent =
-  | { type: 'call'; id: number; method: HarnessMethod; args: unknown[] }
-  | { type: 'done'; attempt: WireAttempt };
+  | { type: 'call'; taskId: number; id: number; method: HarnessMethod; args: unknown[] }
+  | { type: 'done'; taskId: number; attempt: WireAttempt };
 
 export function toWire(value: unknown, depth = 0): WireValue {
   if (value === null || value === undefined) return null;
