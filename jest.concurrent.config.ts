@@ -1,8 +1,8 @@
 /**
  * @jest-config-loader ts-node
  */
-// The concurrent-runs test alone, with no other servers running: `npm run test:concurrent`
-// (see CONCURRENT_RUNS_TEST in jest.config.ts for why it is not part of `npm test`).
+// The concurrent-runs test alone, with no other servers running: `npm test` runs it after the
+// suite, `npm run test:concurrent` on its own (see CONCURRENT_RUNS_TEST in jest.config.ts).
 import type { Config } from 'jest';
 import { configureTestcontainers } from './harness/env/engine-host';
 import { reporters } from './jest.config';

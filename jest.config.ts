@@ -10,10 +10,9 @@ import { configureTestcontainers } from './harness/env/engine-host';
 configureTestcontainers();
 
 /**
- * Two whole matrix runs at once: `npm run test:concurrent` runs it alone (jest.concurrent.config.ts),
- * outside `npm test`. On this project's 2-core machine it starves cells past their deadlines on
- * some days even alone (README, "Reliability"); a test that fails with the machine's mood would
- * fail the suite at random.
+ * Two whole matrix runs at once, run alone after this suite (jest.concurrent.config.ts; `npm test`
+ * makes both runs): beside the e2e project's servers, two more matrices on 2 cores would measure
+ * the machine's load rather than the harness.
  */
 export const CONCURRENT_RUNS_TEST = '<rootDir>/harness/reliability/concurrent-runs.test.ts';
 
