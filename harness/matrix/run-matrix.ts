@@ -98,7 +98,7 @@ export async function runMatrix(
     })());
   const forget = onCleanup(stop);
   try {
-    await runner.warmUp(scenarios, MATRIX_NAMESPACES);
+    await runner.warmUp(scenarios, MATRIX_NAMESPACES, runs);
     const setupMs = Date.now() - startedAt.getTime();
     const cellsStarted = Date.now();
     const total = scenarios.length * STACKS.length * runs.length;

@@ -50,6 +50,8 @@ export interface CellRunnerOptions {
    * of this folder. Cells whose scenario names an environment run in a child regardless.
    */
   child?: Pick<ChildCellOptions, 'nodePath' | 'sdkDir'>;
+  /** Client cells connect as an application with the SDK's defaults would (ConnectionUnderTest.sdkDefaults; the bench's comparison). */
+  clientWithSdkDefaults?: boolean;
 }
 
 /** Everything a cell needs from the environment: servers, certificates, the workflow bundle. */
@@ -158,7 +160,11 @@ export class CellRunner {
         scenario.verify === 'payloads-encrypted-at-rest',
         endpoint.authorization,
       );
-      const target = injectFault ? { ...configured, faultBetweenWorkflows: true } : configured;
+      const target = {
+        ...configured,
+        ...(injectFault ? { faultBetweenWorkflows: true } : {}),
+        ...(this.options.clientWithSdkDefaults && stack === 'client' ? { sdkDefaults: true } : {}),
+      };
       const harness = injectFault ? { ...counterparts.harnessSide(), injectFault } : counterparts.harnessSide();
       const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, connectProxy?.address));
       let attempt = refusalExpected(scenario, await this.attempt(stack, target, harness, environment, child));
@@ -234,6 +240,15 @@ export class CellRunner {
     return stack === 'client' ? runClientCell(target, harness) : runWorkerCell(target, harness, this.workflowBundlePath);
   }
 
+  /** Start the child `scenarios` will need on `variant`, if any, with the stacks its cells run loaded. */
+  private async loadSharedChild(scenarios: Scenario[], variant: Variant | undefined): Promise<void> {
+    const child = variant?.child ?? this.options.child;
+    const inChild = (scenario: Scenario, stack: Stack) => !scenario.client.environment && (child !== undefined || leaksInProcess(scenario, stack));
+    const stacks = STACKS.filter((stack) => scenarios.some((scenario) => this.endpoints[scenario.server] && inChild(scenario, stack)));
+    // A child that cannot load them fails each of its cells instead, saying why, as without this.
+    if (stacks.length > 0) await this.sharedChild(child ?? {}).load(stacks).catch(() => undefined);
+  }
+
   /** The child that runs this release's cells that need no environment of their own, started on first use. */
   private sharedChild(releases: Pick<ChildCellOptions, 'nodePath' | 'sdkDir'>): SharedCellChild {
     const key = `${releases.nodePath ?? ''}|${releases.sdkDir ?? ''}`;
@@ -254,7 +269,7 @@ export class CellRunner {
    * workflow bundle (most of the warm-up's time on 2 cores), and a server whose client cells all
    * fail at connect never needs it. A cell that does need one unexpectedly still gets it, later.
    */
-  async warmUp(scenarios: Scenario[], registered: string[]): Promise<void> {
+  async warmUp(scenarios: Scenario[], registered: string[], variants: (Variant | undefined)[] = [undefined]): Promise<void> {
     const namespaceOf = (scenario: Scenario) => scenario.client.namespace ?? 'default';
     const keyOf = (scenario: Scenario) => `${scenario.server}|${namespaceOf(scenario)}|${scenario.client.codec !== undefined}`;
     const usable = scenarios.filter((scenario) => this.endpoints[scenario.server] && registered.includes(namespaceOf(scenario)));
@@ -262,6 +277,7 @@ export class CellRunner {
     const behindTlsProxy = scenarios.filter(({ server, client }) => this.endpoints[server] && client.address?.startsWith('tls-proxy-'));
     await Promise.all([
       ...behindTlsProxy.map(({ server, client }) => this.tlsProxy(this.endpoints[server], client.address === 'tls-proxy-h2')),
+      ...variants.map((variant) => this.loadSharedChild(scenarios, variant)),
       ...[...new Set(usable.map(keyOf))].map(async (key) => {
         const [server, namespace, encrypted] = key.split('|');
         const counterparts = this.counterpartsFor(this.endpoints[server]);
@@ -464,19 +480,3 @@ export function scenarioResults(scenarios: Scenario[], cells: CellResult[]): Sce
     };
   });
 }
-
-/** Run `tasks` with at most `limit` in flight, reporting each as it settles. */
-export async function runLimited<T>(tasks: (() => Promise<T>)[], limit: number, onDone?: (result: T) => void): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]();
-      onDone?.(results[index]);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
-

@@ -83,6 +83,19 @@ test('each key belongs to its certificate, and private keys are 0600', async () 
   expect((await stat(pki.clientEncryptedKeyPath)).mode & 0o777).toBe(0o600);
 });
 
+test("a defect's certificate is a reissue of the server's or client's key; the CAs, the system worker and clientOtherCa have keys of their own", () => {
+  const keyOf = (name: CredentialName) => cert(name).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const reissues = {
+    server: ['serverViaIntermediate', 'serverExpired', 'serverNotYetValid', 'serverCnOnly', 'serverV1', 'serverSha1', 'serverTlsSample'],
+    client: ['clientExpired', 'clientServerAuthOnly', 'clientV1'],
+  } as const;
+  for (const [of, names] of Object.entries(reissues)) {
+    for (const name of names) expect([name, keyOf(name)]).toEqual([name, keyOf(of as CredentialName)]);
+  }
+  const own: CredentialName[] = ['ca', 'otherCa', 'intermediateCa', 'server', 'systemWorker', 'client', 'clientOtherCa'];
+  expect(new Set(own.map(keyOf)).size).toBe(own.length);
+});
+
 test('PEM files end lines with LF only, as OpenSSL writes them', async () => {
   for (const file of [pki.certPath('client'), pki.keyPath('client'), pki.clientPkcs1KeyPath, pki.chainPath]) {
     expect(await readFile(file, 'utf8')).not.toContain('\r');

@@ -7,7 +7,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serverCertificateNames } from '../env/engine-host';
 import { INTERNAL_SERVER_NAME } from '../server/config';
-import { Credential, encryptedPkcs8Pem, mintCertificate, pkcs1Pem } from './mint';
+import { type CertificateSpec, Credential, encryptedPkcs8Pem, keysOf, mintCertificate, pkcs1Pem } from './mint';
 import { mintWebCryptoCertificate, sec1Pem, type PemCredential, type WebCryptoAlgorithm } from './webcrypto-mint';
 
 export const ENCRYPTED_KEY_PASSPHRASE = 'harness-passphrase';
@@ -83,7 +83,7 @@ const ON_DEMAND = {
   clientRsa1024: rsaLeaf(1024, CLIENT_SPEC),
   /** Self-signed with CA:TRUE, as `openssl req -x509` makes it, and used as its own CA. */
   serverCaAsLeaf: { mint: () => mintCertificate({ ...SERVER_SPEC, isCa: true, extKeyUsage: ['serverAuth'] }) },
-  serverClientAuthOnly: { mint: async (get) => mintCertificate({ ...SERVER_SPEC, extKeyUsage: ['clientAuth'] }, (await get('ca')) as Credential) },
+  serverClientAuthOnly: { mint: async (get) => mintCertificate({ ...SERVER_SPEC, extKeyUsage: ['clientAuth'] }, get('ca') as Promise<Credential>, keysOf(get('server') as Promise<Credential>)) },
   /** An intermediate whose nameConstraints permit only corp.example, as a corporate CA's do. */
   nameConstrainedCa: {
     mint: async (get) =>
@@ -94,7 +94,7 @@ const ON_DEMAND = {
     chainWith: 'nameConstrainedCa',
   },
   clientViaIntermediate: {
-    mint: async (get) => mintCertificate(CLIENT_SPEC, (await get('intermediateCa')) as Credential),
+    mint: async (get) => mintCertificate(CLIENT_SPEC, get('intermediateCa') as Promise<Credential>, keysOf(get('client') as Promise<Credential>)),
     chainWith: 'intermediateCa',
   },
   /** For the names of `server`, from the same CA, with its own key and serial: what a certificate renewal puts in place. */
@@ -138,6 +138,13 @@ export async function mintHarnessCredentials(): Promise<HarnessCredentials> {
 /**
  * The whole set, each credential as it becomes ready: every key is generated at once on libuv's
  * thread pool, and each certificate is signed as soon as its issuer is.
+ *
+ * A certificate that differs from `server` or `client` only by its defect is a reissue with the
+ * same key, as certificates are reissued (cert-manager keeps the key unless told otherwise), and
+ * as no scenario's outcome depends on: an RSA-2048 key takes 120-340 ms of a core here, and
+ * twelve fewer of them are about a second and a half of a 2-core machine's set-up. The CAs, the system
+ * worker, `clientOtherCa` (the key a mismatched pair borrows) and the replacement certificates have
+ * keys of their own.
  */
 function pendingHarnessCredentials(): PendingCredentials {
   const now = Date.now();
@@ -147,27 +154,32 @@ function pendingHarnessCredentials(): PendingCredentials {
   const localNames = serverCertificateNames();
   const clientSpec = { commonName: 'harness-client', extKeyUsage: ['clientAuth' as const] };
   const expired = { notBefore: new Date(now - 60 * DAY_MS), notAfter: new Date(now - DAY_MS) };
+  const server = mintCertificate({ commonName: 'localhost', ...localNames, dnsNames: [...localNames.dnsNames, INTERNAL_SERVER_NAME] }, ca);
+  const client = mintCertificate(clientSpec, ca);
+  const reissue = (of: Promise<Credential>, spec: CertificateSpec, issuer = ca) => mintCertificate(spec, issuer, keysOf(of));
   return {
     ca,
     otherCa,
     intermediateCa,
-    server: mintCertificate({ commonName: 'localhost', ...localNames, dnsNames: [...localNames.dnsNames, INTERNAL_SERVER_NAME] }, ca),
+    server,
     systemWorker: mintCertificate({ commonName: 'temporal-system-worker', extKeyUsage: ['clientAuth'] }, ca),
-    serverViaIntermediate: mintCertificate({ commonName: 'localhost', ...localNames }, intermediateCa),
-    serverExpired: mintCertificate({ commonName: 'localhost', ...localNames, ...expired }, ca),
-    serverNotYetValid: mintCertificate(
-      { commonName: 'localhost', ...localNames, notBefore: new Date(now + 30 * DAY_MS), notAfter: new Date(now + 60 * DAY_MS) },
-      ca,
-    ),
-    serverCnOnly: mintCertificate({ commonName: 'localhost' }, ca),
-    serverV1: mintCertificate({ commonName: 'localhost', version: 1 }, ca),
-    serverSha1: mintCertificate({ commonName: 'localhost', ...localNames, signatureHash: 'sha1' }, ca),
-    serverTlsSample: mintCertificate({ commonName: 'tls-sample', dnsNames: ['tls-sample'], ipAddresses: ['::1'] }, ca),
-    client: mintCertificate(clientSpec, ca),
+    serverViaIntermediate: reissue(server, { commonName: 'localhost', ...localNames }, intermediateCa),
+    serverExpired: reissue(server, { commonName: 'localhost', ...localNames, ...expired }),
+    serverNotYetValid: reissue(server, {
+      commonName: 'localhost',
+      ...localNames,
+      notBefore: new Date(now + 30 * DAY_MS),
+      notAfter: new Date(now + 60 * DAY_MS),
+    }),
+    serverCnOnly: reissue(server, { commonName: 'localhost' }),
+    serverV1: reissue(server, { commonName: 'localhost', version: 1 }),
+    serverSha1: reissue(server, { commonName: 'localhost', ...localNames, signatureHash: 'sha1' }),
+    serverTlsSample: reissue(server, { commonName: 'tls-sample', dnsNames: ['tls-sample'], ipAddresses: ['::1'] }),
+    client,
     clientOtherCa: mintCertificate(clientSpec, otherCa),
-    clientExpired: mintCertificate({ ...clientSpec, ...expired }, ca),
-    clientServerAuthOnly: mintCertificate({ commonName: 'harness-client', extKeyUsage: ['serverAuth'] }, ca),
-    clientV1: mintCertificate({ commonName: 'harness-client', version: 1 }, ca),
+    clientExpired: reissue(client, { ...clientSpec, ...expired }),
+    clientServerAuthOnly: reissue(client, { commonName: 'harness-client', extKeyUsage: ['serverAuth'] }),
+    clientV1: reissue(client, { commonName: 'harness-client', version: 1 }),
   };
 }
 

@@ -45,18 +45,23 @@ export interface Credential {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function generateRsaKeyPair(bits = 2048): Promise<forge.pki.rsa.KeyPair> {
+export function generateRsaKeyPair(bits = 2048): Promise<forge.pki.rsa.KeyPair> {
   return new Promise((resolve, reject) =>
     pki.rsa.generateKeyPair({ bits, workers: -1 }, (err, keyPair) => (err ? reject(err) : resolve(keyPair))),
   );
 }
 
 /**
- * Mint a certificate for `spec`, signed by `issuer` or self-signed when there is none. The key is
- * generated while the issuer is still being minted, so a whole PKI's keys are made side by side.
+ * Mint a certificate for `spec`, signed by `issuer` or self-signed when there is none, for `keys`
+ * (a reissue keeps its key) or a key of its own, generated while the issuer is still being minted,
+ * so that a whole PKI's keys are made side by side.
  */
-export async function mintCertificate(spec: CertificateSpec, pendingIssuer?: Credential | Promise<Credential>): Promise<Credential> {
-  const [keys, issuer] = await Promise.all([generateRsaKeyPair(spec.keyBits), pendingIssuer]);
+export async function mintCertificate(
+  spec: CertificateSpec,
+  pendingIssuer?: Credential | Promise<Credential>,
+  pendingKeys?: Promise<forge.pki.rsa.KeyPair>,
+): Promise<Credential> {
+  const [keys, issuer] = await Promise.all([pendingKeys ?? generateRsaKeyPair(spec.keyBits), pendingIssuer]);
   const cert = pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = positiveSerial();
@@ -94,6 +99,12 @@ function nativeSigner(keyPem: string): forge.pki.rsa.PrivateKey {
     return privateEncrypt({ key: keyPem, padding: constants.RSA_PKCS1_PADDING }, encoded).toString('binary');
   };
   return { sign } as unknown as forge.pki.rsa.PrivateKey;
+}
+
+/** The key pair of `credential`, for another certificate of the same key. */
+export async function keysOf(credential: Promise<Credential>): Promise<forge.pki.rsa.KeyPair> {
+  const { certificate, privateKey } = await credential;
+  return { privateKey, publicKey: certificate.publicKey as forge.pki.rsa.PublicKey };
 }
 
 export function credential(certificate: forge.pki.Certificate, privateKey: forge.pki.rsa.PrivateKey): Credential {

@@ -11,23 +11,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { SCENARIOS, SERVERS } from '../../scenarios';
 import { ensureServerBinary } from '../env/server-binary';
 import { ensureServerImage } from '../env/server-image';
 import { configureTestcontainers } from '../env/engine-host';
 import { runMatrixReport } from '../library/matrix';
-import { credentialsNeeded, serversFor, setUpMatrixEnvironment } from '../matrix/environment';
-import { connectionUnderTest } from '../matrix/materialize';
+import { credentialsNeeded, needsProxySoftware, serversFor, setUpMatrixEnvironment } from '../matrix/environment';
 import type { CellResult } from '../matrix/results';
-import { runLimited } from '../matrix/runner';
-import type { Scenario } from '../matrix/scenario';
+import { splitByDefaultPort } from '../matrix/run-matrix';
+import { CellRunner } from '../matrix/runner';
 import { writeHarnessPki } from '../pki/harness-pki';
 import { mintCertificate } from '../pki/mint';
-import { GREETING_NAME } from '../stacks/cell';
-
-/** How long the SDK-default attempt may take before it is recorded as "at least this long". */
-export const SDK_DEFAULT_CAP_MS = 30_000;
+import { SDK_DEFAULT_CAP_MS } from '../stacks/client-stack';
 
 export interface Stats {
   n: number;
@@ -148,90 +143,44 @@ async function coldBuild(log: (line: string) => void) {
 }
 
 /**
- * Each negative client case as an application with the SDK's defaults meets it: Connection.connect
- * with its default connect timeout (10 s) and retry interceptor, then the workflow started and
- * awaited on a task queue (for the cases that connect). Scenarios that need a process environment
- * of their own or a proxy are left out: this runs in the bench's process and starts no proxies.
+ * Each negative client case as an application with the SDK's defaults meets it (the client stack's
+ * `sdkDefaults` mode: Connection.connect with its default connect timeout and retries, then the
+ * workflow started and awaited), run by a cell runner as the matrix runs it: in a child with the
+ * scenario's environment, through its proxies, so the two times are measured alike. Fault
+ * scenarios are left out (the fault is done around the cell; without it the case is another one).
  */
 async function sdkDefaults(cells: CellResult[]): Promise<SdkDefaultCase[]> {
   const negative = cells.filter((cell) => cell.stack === 'client' && cell.expected === 'fail' && cell.passed);
-  const scenarios = negative
-    .map((cell) => SCENARIOS.find((scenario) => scenario.name === cell.scenario)!)
-    .filter(
-      (scenario) =>
-        !scenario.client.environment &&
-        !scenario.client.proxy &&
-        scenario.family !== 'intermediary' &&
-        scenario.client.address !== 'no-port' &&
-        !scenario.fault, // a fault is done by the runner around the cell; without it the case is another one
-    );
+  const scenarios = negative.map((cell) => SCENARIOS.find((scenario) => scenario.name === cell.scenario)!).filter((scenario) => !scenario.fault);
   const environment = await setUpMatrixEnvironment(serversFor(scenarios, SERVERS), {
     certsRoot: os.tmpdir(),
+    proxySoftware: needsProxySoftware(scenarios),
     onDemand: credentialsNeeded(scenarios, SERVERS),
   });
+  const { endpoints, workflowBundlePath } = environment.description;
+  const runner = new CellRunner(endpoints, environment.pki, workflowBundlePath, { clientWithSdkDefaults: true });
   try {
-    return await runLimited(
-      scenarios.map((scenario) => async () => {
+    const { runnable } = splitByDefaultPort(scenarios, SERVERS, endpoints);
+    return await Promise.all(
+      runnable.map(async (scenario) => {
         const harnessMs = negative.find((cell) => cell.scenario === scenario.name)!.ms;
-        const endpoint = environment.description.endpoints[scenario.server];
-        const places = {
-          server: endpoint.address,
-          httpApi: endpoint.httpAddress,
-          tlsProxy: () => Promise.reject(new Error('the bench starts no proxies')),
-        };
-        const { target } = await connectionUnderTest(scenario.client, places, environment.pki, false, endpoint.authorization);
-        const { ms, capped, error } = await sdkDefaultAttempt(scenario, target);
+        const sdk = await runner.run(scenario, 'client');
+        const capped = sdk.ms >= SDK_DEFAULT_CAP_MS;
         return {
           scenario: scenario.name,
           expected: String(scenario.expect.client),
           harnessMs,
-          sdkDefaultMs: ms,
+          sdkDefaultMs: sdk.ms,
           capped,
-          ratio: Math.round((ms / Math.max(harnessMs, 1)) * 10) / 10,
-          sdkError: error.split('\n')[0].slice(0, 120),
+          ratio: Math.round((sdk.ms / Math.max(harnessMs, 1)) * 10) / 10,
+          sdkError: capped ? 'no failure yet' : (sdk.error ?? 'no error').split('\n')[0].slice(0, 120),
         };
       }),
-      6,
     );
   } finally {
+    await runner.close();
     await environment.stop();
   }
-}
-
-async function sdkDefaultAttempt(
-  scenario: Scenario,
-  target: Awaited<ReturnType<typeof connectionUnderTest>>['target'],
-): Promise<{ ms: number; capped: boolean; error: string }> {
-  const begin = performance.now();
-  let connection: Connection | undefined;
-  // Aborted at the cap and settled before the connection closes: a call left in flight would
-  // outlive its channel, and the retry interceptor's timer would then crash the process.
-  const inFlight = new AbortController();
-  const attempt = (async () => {
-    connection = await Connection.connect({
-      address: target.address,
-      ...(target.tls === undefined ? {} : { tls: target.tls }),
-      ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
-    });
-    const client = new Client({ connection, ...(target.namespace === undefined ? {} : { namespace: target.namespace }) });
-    await connection.withAbortSignal(inFlight.signal, () =>
-      client.workflow.execute('greetingWorkflow', {
-        taskQueue: `bench-${scenario.name}`,
-        workflowId: `bench-${scenario.name}-${Date.now()}`,
-        args: [GREETING_NAME],
-      }),
-    );
-    return 'the workflow completed';
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<'capped'>((resolve) => (timer = setTimeout(() => resolve('capped'), SDK_DEFAULT_CAP_MS)));
-  const outcome = await Promise.race([attempt.catch((error: Error) => `${error.name}: ${error.message}`), cap]);
-  clearTimeout(timer);
-  const ms = Math.round(performance.now() - begin);
-  inFlight.abort();
-  await attempt.catch(() => undefined);
-  await connection?.close().catch(() => undefined);
-  return outcome === 'capped' ? { ms, capped: true, error: 'no failure yet' } : { ms, capped: false, error: outcome };
 }
 
 /** The SDK made the application wait: it was still going at the cap, or failed only at a deadline. */

@@ -28,6 +28,12 @@ export interface ConnectionUnderTest {
    * new connection with the same options, whose outcome ends the cell.
    */
   faultBetweenWorkflows?: boolean;
+  /**
+   * Client only, for the bench: connect and run the workflow as an application with the SDK's
+   * defaults would (its 10 s connect timeout and retries, no probe), and report what it reports
+   * and when, instead of the harness's verdict.
+   */
+  sdkDefaults?: boolean;
 }
 
 /**

@@ -33,6 +33,7 @@ export async function runClientCell(target: ConnectionUnderTest, harness: Harnes
     ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
     ...(target.proxy ? { channelArgs: { 'grpc.http_proxy': `http://${target.proxy}` } } : {}),
   };
+  if (target.sdkDefaults) return runWithSdkDefaults(options, target.namespace);
   const connected = await connect(options);
   if (!('connection' in connected)) return connected;
   const { connection } = connected;
@@ -129,4 +130,37 @@ export function connectDeadlineAfter(cause: unknown): number {
   if (!cause || code === DEADLINE_EXCEEDED) return TIMEOUTS.connectMs;
   if (code === UNAVAILABLE && details?.includes('No connection established')) return TIMEOUTS.connectWithoutChannelMs;
   return TIMEOUTS.connectAfterFailedProbeMs;
+}
+
+/** How long the bench watches an application with the SDK's defaults before it counts as "no failure yet". */
+export const SDK_DEFAULT_CAP_MS = 30_000;
+
+/**
+ * What an application with the SDK's defaults meets (ConnectionUnderTest.sdkDefaults):
+ * `Connection.connect` with its default connect timeout and retry interceptor, then a workflow
+ * started and awaited on a task queue no worker polls, so that a connection that works is still
+ * waiting at the cap. Ends with the SDK's own error, or a CellTimeoutError at the cap.
+ */
+async function runWithSdkDefaults(options: ConnectionOptions, namespace: string | undefined): Promise<StackAttempt> {
+  let connection: Connection | undefined;
+  // Aborted at the cap and settled before the connection closes: a call left in flight would
+  // outlive its channel, and the retry interceptor's timer would then crash the process.
+  const inFlight = new AbortController();
+  const attempt = (async (): Promise<StackAttempt> => {
+    connection = await Connection.connect(options);
+    const client = new Client({ connection, ...(namespace === undefined ? {} : { namespace }) });
+    await connection.withAbortSignal(inFlight.signal, () =>
+      client.workflow.execute('greetingWorkflow', { taskQueue: `sdk-defaults-${randomUUID()}`, workflowId: `sdk-defaults-${randomUUID()}`, args: [GREETING_NAME] }),
+    );
+    return { error: new Error('the workflow completed on a task queue that no worker polls'), stage: 'verify' };
+  })().catch((error: unknown): StackAttempt => ({ error, stage: connection ? 'workflow' : 'connect' }));
+  try {
+    return await withTimeout(attempt, SDK_DEFAULT_CAP_MS, 'an application with the SDK defaults');
+  } catch (error) {
+    return { error, stage: connection ? 'workflow' : 'connect' };
+  } finally {
+    inFlight.abort();
+    await attempt;
+    await (connection as Connection | undefined)?.close().catch(() => undefined);
+  }
 }

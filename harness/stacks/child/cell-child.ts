@@ -7,6 +7,7 @@
  * resolved from another folder (`sdkDir`), so an older SDK release can be loaded instead.
  */
 import semver from 'semver';
+import type { Stack } from '../../matrix/results';
 import type { ConnectionUnderTest, HarnessSide, StackAttempt } from '../cell';
 import { resolveSdkFrom } from './sdk-resolution';
 import { attemptToWire, fromWire, withBuffers, type ChildTask, type HarnessMethod, type ToChild, type ToParent } from './wire';
@@ -66,6 +67,10 @@ function missingOption(target: ConnectionUnderTest): StackAttempt | undefined {
 /** The stack modules are required only now, after the SDK's folder is known, and only the one needed. */
 async function run(message: ChildTask & { taskId: number }): Promise<StackAttempt> {
   if (message.sdkDir) useSdkFrom(message.sdkDir);
+  if (message.type === 'load') {
+    for (const stack of message.stacks) loadStack(stack);
+    return { error: null };
+  }
   const unsupported = message.type === 'run' ? missingOption(message.target) : undefined;
   if (unsupported) return unsupported;
   if (message.type === 'probe') {
@@ -73,14 +78,18 @@ async function run(message: ChildTask & { taskId: number }): Promise<StackAttemp
     return STACK_PROBES[message.stack](withBuffers(message.target));
   }
   const target = withBuffers(message.target);
-  if (message.stack === 'client') {
-    const { runClientCell }: typeof import('../client-stack') = require('../client-stack');
-    return runClientCell(target, harnessFor(message.taskId));
-  }
+  if (message.stack === 'client') return loadStack('client').runClientCell(target, harnessFor(message.taskId));
+  return loadStack('worker').runWorkerCell(target, harnessFor(message.taskId), message.workflowBundlePath);
+}
+
+function loadStack(stack: 'client'): typeof import('../client-stack');
+function loadStack(stack: 'worker'): typeof import('../worker-stack');
+function loadStack(stack: Stack): object;
+function loadStack(stack: Stack): object {
+  if (stack === 'client') return require('../client-stack');
   const { installQuietRuntime }: typeof import('../runtime') = require('../runtime');
   installQuietRuntime();
-  const { runWorkerCell }: typeof import('../worker-stack') = require('../worker-stack');
-  return runWorkerCell(target, harnessFor(message.taskId), message.workflowBundlePath);
+  return require('../worker-stack');
 }
 
 process.on('message', (message: ToChild) => {

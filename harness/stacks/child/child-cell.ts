@@ -62,7 +62,7 @@ export function runProbeInChild(stack: Stack, target: StackProbeTarget, options:
   return new CellProcess(options, { keepAlive: false }).run({ type: 'probe', stack, target, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) });
 }
 
-function cellTask(stack: Stack, target: ConnectionUnderTest, workflowBundlePath: string, options: ChildCellOptions): ChildTask {
+function cellTask(stack: Stack, target: ConnectionUnderTest, workflowBundlePath: string, options: Pick<ChildCellOptions, 'sdkDir'>): ChildTask {
   return { type: 'run', stack, target, workflowBundlePath, ...(options.sdkDir ? { sdkDir: options.sdkDir } : {}) };
 }
 
@@ -75,13 +75,22 @@ function cellTask(stack: Stack, target: ConnectionUnderTest, workflowBundlePath:
 export class SharedCellChild {
   private process?: CellProcess;
 
-  constructor(private readonly options: Omit<ChildCellOptions, 'env'> & { env?: Record<string, string> }) {}
+  constructor(private readonly options: Pick<ChildCellOptions, 'nodePath' | 'sdkDir'>) {}
 
   run(stack: Stack, target: ConnectionUnderTest, harness: HarnessSide, workflowBundlePath: string): Promise<StackAttempt> {
-    const options = { ...this.options, env: this.options.env ?? cellEnvironment({}) };
+    return this.started().run(cellTask(stack, target, workflowBundlePath, this.options), harness);
+  }
+
+  /** Start the child and load `stacks` in it, so that its first cells do not wait for that. */
+  async load(stacks: Stack[]): Promise<void> {
+    const { error } = await this.started().run({ type: 'load', stacks, ...(this.options.sdkDir ? { sdkDir: this.options.sdkDir } : {}) });
+    if (error) throw error;
+  }
+
+  private started(): CellProcess {
     // Started again after one that died: a crash fails the cells it was running, not the next ones.
-    if (!this.process?.alive) this.process = new CellProcess(options, { keepAlive: true });
-    return this.process.run(cellTask(stack, target, workflowBundlePath, options), harness);
+    if (!this.process?.alive) this.process = new CellProcess({ ...this.options, env: cellEnvironment({}) }, { keepAlive: true });
+    return this.process;
   }
 
   close(): void {

@@ -31,10 +31,11 @@ export interface WireAttempt {
 
 export type HarnessMethod = keyof HarnessSide;
 
-/** What a child is asked to do: a cell, or `validate`'s probe of one stack. */
+/** What a child is asked to do: a cell, `validate`'s probe of one stack, or loading stacks ahead of their cells. */
 export type ChildTask =
   | { type: 'run'; stack: Stack; target: ConnectionUnderTest; workflowBundlePath: string; sdkDir?: string }
-  | { type: 'probe'; stack: Stack; target: StackProbeTarget; sdkDir?: string };
+  | { type: 'probe'; stack: Stack; target: StackProbeTarget; sdkDir?: string }
+  | { type: 'load'; stacks: Stack[]; sdkDir?: string };
 
 /**
  * Parent to child. A task carries its id, which the child's calls and its answer carry back (a
