@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Run the CLI on this process's arguments and exit with its code (used by bin/, on the compiled dist/, and by `tsx harness/cli.ts`). */
+/** Run the CLI on this process's arguments and exit with its code (used by bin/, on the compiled dist/, and when this file is run directly). */
 export function runCli(): void {
   // grpc-js sets an IP address as the TLS server name when one is dialled, and Node warns about it.
   process.noDeprecation = true;

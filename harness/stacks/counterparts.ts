@@ -9,6 +9,7 @@ import { connectInternal, internalApiKey, internalTls, ServerEndpoint } from '..
 import * as activities from './activities';
 import { awaitResult, GREETING_NAME, type HarnessSide } from './cell';
 import { codecFor, ENCRYPTED_ENCODING } from './encryption-codec';
+import { closeNativeConnection } from './worker-stack';
 
 export class Counterparts {
   private connection?: Promise<Connection>;
@@ -90,7 +91,7 @@ export class Counterparts {
       if (started.worker.getState() === 'RUNNING') started.worker.shutdown();
       await started.running.catch(() => undefined);
     }
-    if (this.nativeConnection) await (await this.nativeConnection).close();
+    if (this.nativeConnection) await closeNativeConnection(await this.nativeConnection);
     if (this.connection) await (await this.connection).close();
   }
 

@@ -8,6 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Stack } from '../matrix/results';
 import { installQuietRuntime } from '../stacks/runtime';
 import { checkPollAllowed, OK, refusalAtConnect, withTimeout, type StackAttempt } from '../stacks/cell';
+import { closeNativeConnection } from '../stacks/worker-stack';
 import { LIVE_TIMEOUT_MS } from './server-cert';
 
 export interface StackProbeTarget {
@@ -43,20 +44,8 @@ async function probeClientStack(target: StackProbeTarget): Promise<StackAttempt>
   }
 }
 
-let runtimeInstalled = false;
-
-/**
- * The SDK's runtime must be installed before the first native connection, and only once per
- * process; later re-creations (the runtime shuts down when idle) keep the quiet options.
- */
-function quietRuntimeOnce(): void {
-  if (runtimeInstalled) return;
-  installQuietRuntime();
-  runtimeInstalled = true;
-}
-
 async function probeWorkerStack(target: StackProbeTarget): Promise<StackAttempt> {
-  quietRuntimeOnce();
+  installQuietRuntime();
   const connecting = NativeConnection.connect({ address: target.address, tls: target.tls, ...withApiKey(target) });
   let connection: NativeConnection;
   try {
@@ -84,7 +73,7 @@ async function probeWorkerStack(target: StackProbeTarget): Promise<StackAttempt>
   } catch (error) {
     return { error, stage: 'connect' };
   } finally {
-    await connection.close().catch(() => undefined);
+    await closeNativeConnection(connection);
   }
 }
 
