@@ -16,6 +16,8 @@ export interface SoakRun {
   run: number;
   cells: number;
   failed: number;
+  /** Each failed cell: `scenario [stack]: expected X, got Y: <the stack's error, first line>`. */
+  failures: string[];
   /** Cells whose outcome or diagnosis differs from run 1's: `scenario [stack]: before -> now`. */
   flips: string[];
   wallMs: number;
@@ -29,6 +31,8 @@ export interface SoakRun {
 
 const outcome = (cell: CellResult) => cell.diagnosis ?? 'ok';
 const key = (cell: CellResult) => `${cell.scenario} [${cell.stack}]`;
+const failure = (cell: CellResult) =>
+  `${key(cell)}: expected ${cell.expectedDiagnosis ?? 'ok'}, got ${outcome(cell)}${cell.detail ? ` (${cell.detail})` : ''}: ${(cell.error ?? '').split('\n')[0].slice(0, 300)}`;
 
 export async function soak(runs: number, options: MatrixOptions = {}, onRun?: (run: SoakRun) => void): Promise<SoakRun[]> {
   const results: SoakRun[] = [];
@@ -47,6 +51,7 @@ export async function soak(runs: number, options: MatrixOptions = {}, onRun?: (r
       run,
       cells: cells.length,
       failed: report.summary.failed,
+      failures: cells.filter((cell) => !cell.passed).map(failure),
       flips,
       wallMs: Date.now() - began,
       setupMs: report.summary.setupMs,
@@ -92,11 +97,20 @@ export function renderSoak(runs: SoakRun[]): string {
       `| ${r.run} | ${r.cells} | ${r.failed} | ${r.flips.length} | ${(r.wallMs / 1000).toFixed(1)} | ${(r.setupMs / 1000).toFixed(1)} | ${r.openFds} | ${r.containers} | ${r.peakRssMb} | ${r.heapAfterGcMb ?? '-'} |`,
   );
   const flips = runs.flatMap((r) => r.flips.map((flip) => `  run ${r.run}: ${flip}`));
+  const failures = runs.flatMap((r) => r.failures.map((failure) => `  run ${r.run}: ${failure}`));
   const fds = runs.map((r) => r.openFds);
   const verdict =
     `${runs.length} runs: ${flips.length === 0 ? 'no cell changed its outcome' : `${flips.length} outcome change(s)`}; ` +
     `open fds ${Math.min(...fds)}-${Math.max(...fds)}; ${heapRange(runs)}containers left after a run: ${Math.max(...runs.map((r) => r.containers))}`;
-  return [header, '|---|---|---|---|---|---|---|---|---|---|', ...rows, '', verdict, ...(flips.length ? ['Changes:', ...flips] : [])].join('\n');
+  return [
+    header,
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    verdict,
+    ...(flips.length ? ['Changes:', ...flips] : []),
+    ...(failures.length ? ['Failed cells:', ...failures] : []),
+  ].join('\n');
 }
 
 function heapRange(runs: SoakRun[]): string {
