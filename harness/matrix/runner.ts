@@ -152,7 +152,6 @@ export class CellRunner {
     // Waiting for a child slot is not the cell's time; only a child started for the cell takes one.
     const releaseSlot = setup.environment !== undefined ? await childSlot() : undefined;
     try {
-      const started = Date.now();
       const { target: configured, pem } = await connectionUnderTest(
         setup,
         { server: endpoint.address, httpApi: endpoint.httpAddress, tlsProxy: (h2) => this.tlsProxy(endpoint, h2), connectProxy: connectProxy?.address },
@@ -167,11 +166,14 @@ export class CellRunner {
       };
       const harness = injectFault ? { ...counterparts.harnessSide(), injectFault } : counterparts.harnessSide();
       const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, connectProxy?.address));
-      let attempt = refusalExpected(scenario, await this.attempt(stack, target, harness, environment, child));
+      const started = Date.now();
+      const made = await this.attempt(stack, target, harness, environment, child);
+      // The stack's own time: a child's start and its loading the SDK are the machine's, not the cell's.
+      const ms = made.ms ?? Date.now() - started;
+      let attempt = refusalExpected(scenario, made);
       const versions: Versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
       const route = connectProxy && (await routeTaken(connectProxy));
       if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);
-      const ms = Date.now() - started;
       const context: ClassifyContext = {
         stack,
         clientTls: setup.tls ? true : setup.tls === undefined && setup.apiKey !== undefined,

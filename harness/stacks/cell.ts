@@ -64,6 +64,11 @@ export interface StackAttempt {
   /** A reason found by a second, non-retrying look (client stack). */
   cause?: unknown;
   stage?: Stage;
+  /**
+   * How long the stack took, from its first call to the SDK to this outcome, measured where it
+   * ran (a child measures its own, so that starting it and loading the SDK are not counted).
+   */
+  ms?: number;
 }
 
 export const OK: StackAttempt = { error: null };

@@ -78,8 +78,16 @@ async function run(message: ChildTask & { taskId: number }): Promise<StackAttemp
     return STACK_PROBES[message.stack](withBuffers(message.target));
   }
   const target = withBuffers(message.target);
-  if (message.stack === 'client') return loadStack('client').runClientCell(target, harnessFor(message.taskId));
-  return loadStack('worker').runWorkerCell(target, harnessFor(message.taskId), message.workflowBundlePath);
+  const harness = harnessFor(message.taskId);
+  // The SDK is loaded before the clock starts, as an application has it loaded before it connects.
+  if (message.stack === 'client') return timed(loadStack('client').runClientCell, target, harness);
+  return timed(loadStack('worker').runWorkerCell, target, harness, message.workflowBundlePath);
+}
+
+async function timed<Args extends unknown[]>(stack: (...args: Args) => Promise<StackAttempt>, ...args: Args): Promise<StackAttempt> {
+  const begin = performance.now();
+  const attempt = await stack(...args);
+  return { ...attempt, ms: Math.round(performance.now() - begin) };
 }
 
 function loadStack(stack: 'client'): typeof import('../client-stack');

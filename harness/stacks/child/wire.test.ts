@@ -21,8 +21,9 @@ test('an SDK error with a gRPC status and a cause chain survives the trip', () =
   expect((back.error as Error & { cause: { code: number } }).cause.code).toBe(14);
 });
 
-test('a successful attempt stays one', () => {
+test('a successful attempt stays one, with the time the child measured', () => {
   expect(attemptFromWire(overIpc(attemptToWire({ error: null })))).toEqual({ error: null });
+  expect(attemptFromWire(overIpc(attemptToWire({ error: null, ms: 0 })))).toEqual({ error: null, ms: 0 });
 });
 
 test('certificates given as Buffers come back as Buffers', () => {

@@ -27,6 +27,7 @@ export interface WireAttempt {
   error: WireValue;
   cause?: WireValue;
   stage?: Stage;
+  ms?: number;
 }
 
 export type HarnessMethod = keyof HarnessSide;
@@ -77,11 +78,21 @@ export function fromWire(wire: WireValue | undefined): unknown {
 }
 
 export function attemptToWire(attempt: StackAttempt): WireAttempt {
-  return { error: toWire(attempt.error), ...(attempt.cause ? { cause: toWire(attempt.cause) } : {}), ...(attempt.stage ? { stage: attempt.stage } : {}) };
+  return {
+    error: toWire(attempt.error),
+    ...(attempt.cause ? { cause: toWire(attempt.cause) } : {}),
+    ...(attempt.stage ? { stage: attempt.stage } : {}),
+    ...(attempt.ms !== undefined ? { ms: attempt.ms } : {}),
+  };
 }
 
 export function attemptFromWire(wire: WireAttempt): StackAttempt {
-  return { error: fromWire(wire.error), ...(wire.cause ? { cause: fromWire(wire.cause) } : {}), ...(wire.stage ? { stage: wire.stage } : {}) };
+  return {
+    error: fromWire(wire.error),
+    ...(wire.cause ? { cause: fromWire(wire.cause) } : {}),
+    ...(wire.stage ? { stage: wire.stage } : {}),
+    ...(wire.ms !== undefined ? { ms: wire.ms } : {}),
+  };
 }
 
 /** IPC turns Buffers into Uint8Arrays; the SDK's native side wants Buffers back. */
