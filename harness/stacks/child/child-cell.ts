@@ -1,8 +1,9 @@
 /**
  * Cells in a child process: the stack under test runs in a process of its own, started with
  * exactly the environment given (variables Node and OpenSSL read only at start-up, such as
- * NODE_EXTRA_CA_CERTS, take effect), optionally with another Node binary and another SDK. The
- * harness's side stays here and answers the child's calls; the attempt comes back as the same
+ * NODE_EXTRA_CA_CERTS, take effect), optionally with another Node binary and another SDK; or in
+ * a child shared by the cells that need no environment of their own ({@link SharedCellChild}).
+ * The harness's side stays here and answers the child's calls; the attempt comes back as the same
  * StackAttempt an in-process cell returns, so nothing downstream knows where the cell ran.
  *
  * The child runs the TypeScript sources through tsx's loader when the harness itself runs from
