@@ -205,7 +205,6 @@ describe('live, through both SDK stacks against the real servers', () => {
     expect(report.ok).toBe(true);
     expect(report.disagreement).toBeNull();
     expect(report.checked.join('\n')).toMatch(/server certificate chains to server CA/);
-    for (const probe of report.probes) expect(probe.ms).toBeLessThan(5000);
   });
 
   test('mtls without a client certificate: CLIENT_CERT_REQUIRED on both', async () => {
