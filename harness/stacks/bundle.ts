@@ -28,6 +28,26 @@ export async function ensureWorkflowBundle(): Promise<string> {
 }
 
 /**
+ * The bundle at `bundlePath` with an empty source map, beside it, for the harness's own workers.
+ * They run their workflows in the harness's thread (debugMode), where SDK 1.24 parses each worker's
+ * source map into WebAssembly memory on the first workflow and never frees it (the worker's
+ * SourceMapConsumer is never destroyed; in a worker thread, the thread's end frees it): about
+ * 1.6 MB a worker, 23 workers a matrix run. Their stack traces are never shown.
+ */
+export async function withoutSourceMap(bundlePath: string): Promise<string> {
+  const file = bundlePath.replace(/\.js$/, '-no-source-map.js');
+  if (existsSync(file)) return file;
+  const code = await readFile(bundlePath, 'utf8');
+  const at = code.lastIndexOf('//# sourceMappingURL=data:');
+  if (at < 0) throw new Error(`${bundlePath} has no inline source map`);
+  const empty = Buffer.from(JSON.stringify({ version: 3, sources: [], names: [], mappings: '' })).toString('base64');
+  const staging = `${file}.${process.pid}.tmp`;
+  await writeFile(staging, `${code.slice(0, at)}//# sourceMappingURL=data:application/json;base64,${empty}\n`);
+  await rename(staging, file);
+  return file;
+}
+
+/**
  * Webpack resolves `@temporalio/workflow` from the workflows file, which is the harness's own
  * release; it must be the release of the worker that bundles, which in a child process for
  * another SDK (child/sdk-resolution.ts) is where Node resolves it.

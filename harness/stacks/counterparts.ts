@@ -8,6 +8,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { connectInternal, internalApiKey, internalTls, ServerEndpoint } from '../server/endpoint';
 import * as activities from './activities';
 import { awaitResult, GREETING_NAME, type HarnessSide } from './cell';
+import { withoutSourceMap } from './bundle';
 import { codecFor, ENCRYPTED_ENCODING } from './encryption-codec';
 import { closeNativeConnection } from './worker-stack';
 
@@ -103,7 +104,7 @@ export class Counterparts {
       connection: await this.nativeConnection,
       namespace,
       taskQueue,
-      workflowBundle: { codePath: this.workflowBundlePath },
+      workflowBundle: { codePath: await withoutSourceMap(this.workflowBundlePath) },
       // Workflows in this thread, not a thread of their own: a thread loads the SDK and its
       // protobuf definitions again (about a second of a core each, 23 of them per run).
       debugMode: true,
