@@ -38,7 +38,11 @@ import { slots, type Slots } from './slots';
 export const CELL_LIMITS: Record<Stack, number> = {
   /** Client cells mostly wait on the network. */
   client: 6,
-  /** Worker cells mostly use CPU (creating a worker loads the workflow bundle): one per core of the 2-core machines this runs on. */
+  /**
+   * Worker cells mostly use CPU: creating a worker starts a thread that loads the SDK and the
+   * workflow bundle. On 2 cores, 2, 3 and 4 at once took the same within noise (three runs each,
+   * medians 40.4, 40.0 and 38.5 s for the cells).
+   */
   worker: 3,
 };
 
@@ -264,7 +268,7 @@ export class CellRunner {
 
   /**
    * Start the harness's own workers and clients for the servers and namespaces `scenarios` use,
-   * so that no cell's time includes them. Only `registered` namespaces: the others are those a
+   * and the shared children their cells need on `variants`, so that no cell's time includes them. Only `registered` namespaces: the others are those a
    * scenario means to be missing (or registers itself), where no worker must be created.
    *
    * A worker only where a client cell may get as far as its workflow: creating one loads the
