@@ -34,7 +34,19 @@ export async function ensureWorkflowBundle(): Promise<string> {
  * SourceMapConsumer is never destroyed; in a worker thread, the thread's end frees it): about
  * 1.6 MB a worker, 23 workers a matrix run. Their stack traces are never shown.
  */
-export async function withoutSourceMap(bundlePath: string): Promise<string> {
+export function withoutSourceMap(bundlePath: string): Promise<string> {
+  // Once per process: every harness worker of a run asks at once.
+  let pending = strippedBundles.get(bundlePath);
+  if (!pending) {
+    pending = writeWithoutSourceMap(bundlePath);
+    strippedBundles.set(bundlePath, pending);
+  }
+  return pending;
+}
+
+const strippedBundles = new Map<string, Promise<string>>();
+
+async function writeWithoutSourceMap(bundlePath: string): Promise<string> {
   const file = bundlePath.replace(/\.js$/, '-no-source-map.js');
   if (existsSync(file)) return file;
   const code = await readFile(bundlePath, 'utf8');
@@ -43,7 +55,7 @@ export async function withoutSourceMap(bundlePath: string): Promise<string> {
   const empty = Buffer.from(JSON.stringify({ version: 3, sources: [], names: [], mappings: '' })).toString('base64');
   const staging = `${file}.${process.pid}.tmp`;
   await writeFile(staging, `${code.slice(0, at)}//# sourceMappingURL=data:application/json;base64,${empty}\n`);
-  await rename(staging, file);
+  await rename(staging, file); // atomic, so a concurrent run never reads half a bundle
   return file;
 }
 
