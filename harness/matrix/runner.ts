@@ -152,7 +152,7 @@ export class CellRunner {
     const setup = await this.withFreshNamespace(scenario, counterparts);
     // A CONNECT proxy of the cell's own, so that its log shows this cell's tunnels and no other's.
     const connectProxy = usesConnectProxy(setup) ? await this.unlessClosed(startConnectProxy) : undefined;
-    const child = variant?.child ?? this.options.child ?? (leaksInProcess(scenario, stack) ? {} : undefined);
+    const child = this.childFor(scenario, stack, variant);
     // Waiting for a child slot is not the cell's time; only a child started for the cell takes one.
     const releaseSlot = setup.environment !== undefined ? await childSlot() : undefined;
     try {
@@ -246,13 +246,21 @@ export class CellRunner {
     return stack === 'client' ? runClientCell(target, harness) : runWorkerCell(target, harness, this.workflowBundlePath);
   }
 
-  /** Start the child `scenarios` will need on `variant`, if any, with the stacks its cells run loaded. */
+  /**
+   * The releases a cell runs on in a child, if it runs in one other than a child of its own for
+   * its environment: another release's, or the harness's own for a cell that leaks in process.
+   */
+  private childFor(scenario: Scenario, stack: Stack, variant: Variant | undefined): Variant['child'] {
+    return variant?.child ?? this.options.child ?? (leaksInProcess(scenario, stack) ? {} : undefined);
+  }
+
+  /** Start the shared child `scenarios` will need on `variant`, if any, with the stacks its cells run loaded. */
   private async loadSharedChild(scenarios: Scenario[], variant: Variant | undefined): Promise<void> {
-    const child = variant?.child ?? this.options.child;
-    const inChild = (scenario: Scenario, stack: Stack) => !scenario.client.environment && (child !== undefined || leaksInProcess(scenario, stack));
-    const stacks = STACKS.filter((stack) => scenarios.some((scenario) => this.endpoints[scenario.server] && inChild(scenario, stack)));
+    const shared = (scenario: Scenario, stack: Stack) => !scenario.client.environment && this.childFor(scenario, stack, variant);
+    const stacks = STACKS.filter((stack) => scenarios.some((scenario) => this.endpoints[scenario.server] && shared(scenario, stack)));
     // A child that cannot load them fails each of its cells instead, saying why, as without this.
-    if (stacks.length > 0) await this.sharedChild(child ?? {}).load(stacks).catch(() => undefined);
+    const { nodePath, sdkDir } = variant?.child ?? this.options.child ?? {};
+    if (stacks.length > 0) await this.sharedChild({ nodePath, sdkDir }).load(stacks).catch(() => undefined);
   }
 
   /** The child that runs this release's cells that need no environment of their own, started on first use. */

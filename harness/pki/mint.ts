@@ -45,7 +45,7 @@ export interface Credential {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function generateRsaKeyPair(bits = 2048): Promise<forge.pki.rsa.KeyPair> {
+function generateRsaKeyPair(bits = 2048): Promise<forge.pki.rsa.KeyPair> {
   return new Promise((resolve, reject) =>
     pki.rsa.generateKeyPair({ bits, workers: -1 }, (err, keyPair) => (err ? reject(err) : resolve(keyPair))),
   );
