@@ -25,13 +25,13 @@ export type {
   AddressChoice,
   ClientSetup,
   CodecChoice,
-  Expectation,
   Family,
   KeyChoice,
   Scenario,
   ServerSpec,
   TlsSetup,
 } from './matrix/scenario';
+export type { Expectation } from './model/expectation';
 export type { CellResult } from './matrix/results';
 export { SCENARIOS, SERVERS, type HarnessScenario, type ServerName } from '../scenarios';
 export { both, mutualAuth, serverAuth } from '../scenarios/define';

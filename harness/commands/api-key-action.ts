@@ -1,6 +1,17 @@
 /** What `api-key` does when it runs: the token alone on stdout (for `$(...)`), its claims on stderr. */
 import { describeApiKey, mintApiKey } from '../auth/api-key';
-import type { ApiKeyCommandOptions } from './api-key';
+
+export interface ApiKeyCommandOptions {
+  certs: string;
+  namespace: string[];
+  role: 'read' | 'write' | 'worker' | 'admin';
+  expiresIn: number;
+  notBefore?: number;
+  audience?: string;
+  subject?: string;
+  algorithm: 'RS256' | 'ES256';
+  json?: boolean;
+}
 
 export async function apiKeyAction(options: ApiKeyCommandOptions): Promise<void> {
   const { token, facts } = await mintApiKey({

@@ -2,18 +2,7 @@
 import { Command, Option } from 'commander';
 import { parseDuration, parseInstantFromNow } from '../auth/durations';
 import { collect } from './options';
-
-export interface ApiKeyCommandOptions {
-  certs: string;
-  namespace: string[];
-  role: 'read' | 'write' | 'worker' | 'admin';
-  expiresIn: number;
-  notBefore?: number;
-  audience?: string;
-  subject?: string;
-  algorithm: 'RS256' | 'ES256';
-  json?: boolean;
-}
+import type { ApiKeyCommandOptions } from './api-key-action';
 
 export function registerApiKeyCommand(program: Command): void {
   program

@@ -10,7 +10,30 @@ import { toJsonReport } from '../matrix/report/json';
 import { renderProgress, renderSummary, renderTable, useColor } from '../matrix/report/table';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import type { UserCertificates } from '../matrix/user-certificates';
-import type { MatrixCommandOptions } from './matrix';
+import type { Family } from '../matrix/scenario';
+import type { NodeMajor } from '../versions/node-majors';
+
+export interface MatrixCommandOptions {
+  json?: string;
+  junit?: string;
+  html?: string;
+  scenarios?: string;
+  only?: string;
+  family?: Family[];
+  list?: boolean;
+  concurrency?: number;
+  certs: string;
+  keepCerts?: boolean;
+  serverCert?: string;
+  serverKey?: string;
+  ca?: string;
+  clientCa?: string;
+  clientCert?: string;
+  clientKey?: string;
+  serverName?: string;
+  sdk?: string[];
+  node?: NodeMajor[];
+}
 
 export async function matrixAction(options: MatrixCommandOptions): Promise<void> {
   if (options.list) {

@@ -3,35 +3,14 @@
  *
  * The pattern every command follows: this file only declares the command and its options, and
  * imports nothing heavier than commander, so `--help` stays fast; the action loads what it needs
- * (the SDK, testcontainers, ...) when it runs, from `./<command>-action`.
+ * (the SDK, testcontainers, ...) when it runs, from `./<command>-action`. The options interface
+ * lives in the action file and is imported here as a type only (erased, so nothing loads), which
+ * keeps the dependency one-way: the declaration knows the action, never the reverse.
  */
 import { Command, Option } from 'commander';
-import { FAMILIES, type Family } from '../matrix/scenario';
+import { FAMILIES } from '../matrix/scenario';
 import { collect, collectNodeMajor, parsePositiveInt } from './options';
-import type { NodeMajor } from '../versions/node-majors';
-
-export interface MatrixCommandOptions {
-  json?: string;
-  junit?: string;
-  html?: string;
-  scenarios?: string;
-  only?: string;
-  family?: Family[];
-  list?: boolean;
-  concurrency?: number;
-  certs: string;
-  keepCerts?: boolean;
-  serverCert?: string;
-  serverKey?: string;
-  ca?: string;
-  clientCa?: string;
-  clientCert?: string;
-  clientKey?: string;
-  serverName?: string;
-  sdk?: string[];
-  node?: NodeMajor[];
-}
-
+import type { MatrixCommandOptions } from './matrix-action';
 
 export function registerMatrixCommand(program: Command): void {
   program

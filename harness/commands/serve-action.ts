@@ -1,7 +1,19 @@
 /** What `serve` does when it runs: start the server, print the settings, wait for Ctrl-C. */
 import { renderHuman, renderJsonLine } from '../serve/report';
 import { startServe } from '../serve/session';
-import type { ServeCommandOptions } from './serve';
+import type { UserCertificateOptions } from '../serve/inputs';
+import type { ServerMode } from '../server/config';
+
+export interface ServeCommandOptions extends UserCertificateOptions {
+  mode: ServerMode;
+  namespace?: string[];
+  port?: number;
+  certs?: string;
+  keepCerts?: boolean;
+  writeEnv?: string;
+  json?: boolean;
+  auth?: 'api-key';
+}
 
 export async function serveAction(options: ServeCommandOptions): Promise<void> {
   const { mode, namespace, port, certs, keepCerts, writeEnv, json, auth, ...userCertificates } = options;

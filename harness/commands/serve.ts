@@ -3,20 +3,8 @@
  * with the client settings printed ready to paste, so an application can be tried against it.
  */
 import { Command, Option } from 'commander';
-import type { ServerMode } from '../server/config';
-import type { UserCertificateOptions } from '../serve/inputs';
 import { collect, parsePort } from './options';
-
-export interface ServeCommandOptions extends UserCertificateOptions {
-  mode: ServerMode;
-  namespace?: string[];
-  port?: number;
-  certs?: string;
-  keepCerts?: boolean;
-  writeEnv?: string;
-  json?: boolean;
-  auth?: 'api-key';
-}
+import type { ServeCommandOptions } from './serve-action';
 
 export function registerServeCommand(program: Command): void {
   program

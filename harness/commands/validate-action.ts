@@ -1,7 +1,10 @@
 /** What `validate` does when it runs: the library's validate, printed as text or JSON. */
 import { renderReport } from '../validate/report';
-import { toJson, validate } from '../validate/validate';
-import type { ValidateFlags } from './validate';
+import { toJson, validate, type ValidateOptions } from '../validate/validate';
+
+export interface ValidateFlags extends ValidateOptions {
+  json?: boolean;
+}
 
 export async function validateAction(flags: ValidateFlags): Promise<void> {
   const { json, ...options } = flags;

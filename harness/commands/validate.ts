@@ -1,11 +1,7 @@
 /** `validate`: check one connection setup offline, then live through both SDK stacks. */
 import { Command } from 'commander';
-import type { ValidateOptions } from '../validate/validate';
 import { collect, collectNodeMajor } from './options';
-
-export interface ValidateFlags extends ValidateOptions {
-  json?: boolean;
-}
+import type { ValidateFlags } from './validate-action';
 
 export function registerValidateCommand(program: Command): void {
   program

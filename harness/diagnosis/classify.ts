@@ -5,13 +5,14 @@
  * Like BoringSSL's expected-error map, the patterns are the stacks' own words, measured against
  * the real server (see README, "Where the stacks disagree").
  */
-import type { Stack } from '../matrix/results';
+import type { Stack } from '../model/stack';
 import type { DiagnosisCode } from './codes';
 import type { KeyRefusal } from '../pki/key-support';
 import { clientKeyRefusal, keyFitsLaterCertificate, type ClientCertFacts, type InputEncodings } from './evidence';
 import type { IssuerStore } from './trust-stores';
 import { type ApiKeyFacts, namesNamespace, timeProblem } from '../auth/tokens';
-import { inRange, ownVersions, type VersionRange, type Versions } from '../versions/ranges';
+import type { VersionRange, Versions } from '../model/versions';
+import { inRange, ownVersions } from '../versions/ranges';
 
 /** What was configured and observed, for the rules whose error text does not say enough. */
 export interface ClassifyContext {

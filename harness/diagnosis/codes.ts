@@ -2,7 +2,7 @@
  * Every cause the harness can name, with the one-line explanation and the one-line fix shown
  * beside a failing cell. The classifier (classify.ts) maps error texts to these codes.
  */
-import type { Stack } from '../matrix/results';
+import type { Stack } from '../model/stack';
 
 export const DIAGNOSES = {
   SERVER_CA_UNTRUSTED: {

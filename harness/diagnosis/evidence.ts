@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Stack } from '../matrix/results';
+import type { Stack } from '../model/stack';
 import { detectEncoding, type InputEncoding } from '../pki/encodings';
 import { workerRefusal, type KeyRefusal } from '../pki/key-support';
 import { storesHoldingIssuer, systemStoreEmpty, type IssuerStore } from './trust-stores';

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import type { Stack } from '../matrix/results';
+import type { Stack } from '../model/stack';
 
 export const TRUST_STORE_VARIABLES = ['NODE_EXTRA_CA_CERTS', 'GRPC_DEFAULT_SSL_ROOTS_FILE_PATH', 'SSL_CERT_FILE', 'SSL_CERT_DIR'] as const;
 export type TrustStoreVariable = (typeof TRUST_STORE_VARIABLES)[number];

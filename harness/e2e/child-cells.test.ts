@@ -5,7 +5,7 @@
  */
 import { SCENARIOS } from '../../scenarios';
 import { pkiOf, type EnvironmentDescription } from '../matrix/environment';
-import { STACKS } from '../matrix/results';
+import { STACKS } from '../model/stack';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import { CellRunner } from '../matrix/runner';
 import { ENVIRONMENT_VARIABLE } from './global-setup';

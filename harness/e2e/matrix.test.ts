@@ -5,7 +5,7 @@
  */
 import { SCENARIOS, SERVERS } from '../../scenarios';
 import { MATRIX_NAMESPACES, pkiOf, type EnvironmentDescription } from '../matrix/environment';
-import { STACKS } from '../matrix/results';
+import { STACKS } from '../model/stack';
 import { installQuietRuntime, splitByDefaultPort } from '../matrix/run-matrix';
 import { CellRunner } from '../matrix/runner';
 import { ENVIRONMENT_VARIABLE } from './global-setup';

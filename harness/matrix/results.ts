@@ -1,10 +1,10 @@
 /** What one run of the matrix produces: the input of every report (table, JSON, JUnit, HTML). */
 import type { DiagnosisCode } from '../diagnosis/codes';
-import type { VersionChange } from '../versions/changes';
-import type { Versions } from '../versions/ranges';
+import type { Stack } from '../model/stack';
+import type { VersionAxis, Versions } from '../model/versions';
 
-export type Stack = 'client' | 'worker';
-export const STACKS: readonly Stack[] = ['client', 'worker'];
+// Moved to model/stack.ts; re-exported while harness/matrix/runner.ts still imports them from here.
+export { STACKS, type Stack } from '../model/stack';
 
 export type Outcome = 'ok' | 'fail';
 
@@ -34,6 +34,20 @@ export interface CellResult extends Versions {
   /** True when the client and the worker disagree on this scenario, on these releases. */
   divergent: boolean;
   ms: number;
+}
+
+/**
+ * Where a stack's outcome or cause changed between two releases next to each other on one axis
+ * (computed by versions/changes.ts).
+ */
+export interface VersionChange {
+  stack: Stack;
+  axis: VersionAxis;
+  from: Versions;
+  to: Versions;
+  /** `ok` or the diagnosis (`fail` when unclassified) on `from`, then on `to`. */
+  before: string;
+  after: string;
 }
 
 /** A scenario with both of its cells per release compared. */

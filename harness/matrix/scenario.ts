@@ -2,12 +2,14 @@
  * The shape of a scenario: which server, what the client side presents, and what each stack is
  * expected to do. Scenarios are data (see scenarios/); the runner turns them into connections.
  */
-import type { DiagnosisCode } from '../diagnosis/codes';
 import type { ClientEncoding } from '../pki/encodings';
 import type { Mangling } from '../pki/pem-damage';
 import type { CredentialName } from '../pki/harness-pki';
 import type { ServerMode } from '../server/config';
-import type { VersionedExpectation } from '../versions/ranges';
+import type { Expectation, VersionedExpectation } from '../model/expectation';
+
+// Moved to model/expectation.ts; re-exported for scenarios/, which imports it from here.
+export type { Expectation } from '../model/expectation';
 
 /** A server the matrix can start: its mode and the certificate its frontend presents. */
 export interface ServerSpec {
@@ -141,9 +143,6 @@ export interface ClientSetup {
   /** The application's own proxy option (worker: `proxy: http-connect`; client: `grpc.http_proxy`). */
   proxy?: 'connect-proxy';
 }
-
-/** `ok`, or the diagnosis the failure must get. */
-export type Expectation = 'ok' | DiagnosisCode;
 
 /** When a fault is done: before the cell connects, or between its two workflows. */
 export type FaultTiming = 'before-connect' | 'between-workflows';

@@ -2,7 +2,7 @@
  * Which matrix scenarios a jest run selects with `-t PATTERN`, so that `jest -t '^baseline '`
  * starts the three servers the baseline family needs, not all of them.
  */
-import { STACKS } from './results';
+import { STACKS } from '../model/stack';
 import type { Scenario } from './scenario';
 
 /** The name jest gives a cell's test in matrix.test.ts: `family scenario [stack]`. */

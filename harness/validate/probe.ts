@@ -18,13 +18,14 @@ import { diagnoseAttempt } from '../diagnosis/diagnose';
 import { clientCertFacts, gatherEvidence, inputEncodings } from '../diagnosis/evidence';
 import { clientProxy } from '../diagnosis/proxies';
 import type { PemInputs as ClassifierPems } from '../matrix/materialize';
-import type { Outcome, Stack } from '../matrix/results';
-import { STACKS } from '../matrix/results';
+import type { Outcome } from '../matrix/results';
+import { STACKS, type Stack } from '../model/stack';
 import type { StackAttempt } from '../stacks/cell';
 import { runProbeInChild } from '../stacks/child/child-cell';
 import { apiKeyEvidence } from '../auth/evidence';
 import { finding, type CheckResult } from './findings';
-import { expectationFor, ownVersions, type Versions } from '../versions/ranges';
+import type { Versions } from '../model/versions';
+import { expectationFor, ownVersions } from '../versions/ranges';
 import type { Variant } from '../versions/variants';
 import { STACK_PROBES } from './stack-probes';
 

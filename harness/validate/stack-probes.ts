@@ -5,7 +5,7 @@
  */
 import { Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import type { Stack } from '../matrix/results';
+import type { Stack } from '../model/stack';
 import { installQuietRuntime } from '../stacks/runtime';
 import { checkPollAllowed, OK, refusalAtConnect, withTimeout, type StackAttempt } from '../stacks/cell';
 import { closeNativeConnection } from '../stacks/worker-stack';

@@ -3,19 +3,10 @@
  * each other on one axis (SDK at the same Node, or Node at the same SDK) whose outcome or cause
  * differ. That names the releases between which a bug appeared or went away.
  */
-import type { CellResult, Stack } from '../matrix/results';
-import { STACKS } from '../matrix/results';
-import { compareVersions, type VersionAxis, type Versions } from './ranges';
-
-export interface VersionChange {
-  stack: Stack;
-  axis: VersionAxis;
-  from: Versions;
-  to: Versions;
-  /** `ok` or the diagnosis (`fail` when unclassified) on `from`, then on `to`. */
-  before: string;
-  after: string;
-}
+import type { CellResult, VersionChange } from '../matrix/results';
+import { STACKS } from '../model/stack';
+import type { VersionAxis, Versions } from '../model/versions';
+import { compareVersions } from './ranges';
 
 const AXES: VersionAxis[] = ['sdk', 'node'];
 /** What a matrix cell or a validate probe observed. */

@@ -4,23 +4,11 @@
  * e.g. `sdk <1.11.5` or `node >=24`.
  */
 import semver from 'semver';
-import type { Expectation } from '../matrix/scenario';
+import type { Expectation, VersionedExpectation } from '../model/expectation';
+import type { VersionAxis, VersionRange, Versions } from '../model/versions';
 
-export interface Versions {
-  /** The @temporalio/client and @temporalio/worker release. */
-  sdk: string;
-  /** The Node release the stacks ran on. */
-  node: string;
-}
-
-export type VersionAxis = keyof Versions;
-export type VersionRange = `${VersionAxis} ${string}`;
-
-/**
- * An expectation that depends on the release: the first range that holds wins, else `default`.
- * Object keys keep their order, so ranges are written from the most specific to the widest.
- */
-export type VersionedExpectation = { default: Expectation } & { [range: VersionRange]: Expectation };
+// Moved to model/versions.ts; re-exported while harness/matrix/runner.ts still imports Versions from here.
+export type { Versions } from '../model/versions';
 
 /** The harness's own SDK and the Node running it: what an in-process cell runs on. */
 export function ownVersions(): Versions {

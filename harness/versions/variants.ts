@@ -10,7 +10,8 @@ import { HarnessError } from '../errors';
 import { LOADER } from '../stacks/child/child-cell';
 import { ensureNode, ownNode, type NodeRelease } from './node';
 import type { NodeMajor } from './node-majors';
-import { compareVersions, ownVersions, type Versions } from './ranges';
+import type { Versions } from '../model/versions';
+import { compareVersions, ownVersions } from './ranges';
 import { checkLoads, ensureSdk, type InstalledSdk } from './sdk';
 
 export interface VersionSelection {

@@ -9,7 +9,8 @@ import { classify, type ClassifyContext } from '../diagnosis/classify';
 import type { DiagnosisCode } from '../diagnosis/codes';
 import type { CellResult } from '../matrix/results';
 import { describeChange, versionChanges } from './changes';
-import { expectationFor, inRange, parseRange, rangesOf, type Versions } from './ranges';
+import type { Versions } from '../model/versions';
+import { expectationFor, inRange, parseRange, rangesOf } from './ranges';
 
 const NODE = '20.20.2';
 const on = (sdk: string): Versions => ({ sdk, node: NODE });

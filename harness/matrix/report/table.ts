@@ -5,9 +5,11 @@
  */
 import Table from 'cli-table3';
 import { styleText } from 'node:util';
-import { STACKS, type CellResult, type MatrixReport, type ScenarioResult, type Stack } from '../results';
+import { STACKS, type Stack } from '../../model/stack';
+import type { CellResult, MatrixReport, ScenarioResult } from '../results';
 import { describeChange } from '../../versions/changes';
-import { sameVersions, versionsLabel, type Versions } from '../../versions/ranges';
+import type { Versions } from '../../model/versions';
+import { sameVersions, versionsLabel } from '../../versions/ranges';
 
 /** What the cell was expected to do, as one word: `ok`, the expected diagnosis, or `fail`. */
 export function expectedLabel(cell: CellResult): string {

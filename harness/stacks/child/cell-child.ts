@@ -7,7 +7,7 @@
  * resolved from another folder (`sdkDir`), so an older SDK release can be loaded instead.
  */
 import semver from 'semver';
-import type { Stack } from '../../matrix/results';
+import type { Stack } from '../../model/stack';
 import type { ConnectionUnderTest, HarnessSide, StackAttempt } from '../cell';
 import { resolveSdkFrom } from './sdk-resolution';
 import { attemptToWire, fromWire, withBuffers, type ChildTask, type HarnessMethod, type ToChild, type ToParent } from './wire';

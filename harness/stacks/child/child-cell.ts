@@ -13,7 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { onCleanup } from '../../cleanup';
-import type { Stack } from '../../matrix/results';
+import type { Stack } from '../../model/stack';
 import { CellTimeoutError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../cell';
 import type { StackProbeTarget } from '../../validate/stack-probes';
 import { CONNECTION_VARIABLES } from './connection-variables';

@@ -4,7 +4,7 @@
  * sent as their name, message, gRPC code and details, and cause chain, which is what the
  * classifier reads (diagnosis/classify.ts `errorText`), and rebuilt as Errors on the other side.
  */
-import type { Stack } from '../../matrix/results';
+import type { Stack } from '../../model/stack';
 import type { StackProbeTarget } from '../../validate/stack-probes';
 import type { ConnectionUnderTest, HarnessSide, Stage, StackAttempt } from '../cell';
 
