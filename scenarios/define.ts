@@ -1,5 +1,6 @@
 /** Helpers that keep scenario files to one entry per situation. */
-import type { Expectation, Scenario, TlsSetup } from '../harness/matrix/scenario';
+import type { Expectation } from '../harness/model/expectation';
+import type { Scenario, TlsSetup } from '../harness/matrix/scenario';
 import type { ServerName } from './servers';
 
 export type HarnessScenario = Scenario<ServerName>;

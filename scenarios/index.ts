@@ -8,6 +8,7 @@ import { encryption } from './encryption';
 import { intermediary } from './intermediary';
 import { keyType } from './key-type';
 import { faults } from './faults';
+import { lifetime } from './lifetime';
 import { namespace } from './namespace';
 import { pem } from './pem';
 import { protocol } from './protocol';
@@ -35,4 +36,5 @@ export const SCENARIOS: HarnessScenario[] = [
   ...encoding,
   ...serverConfig,
   ...faults,
+  ...lifetime,
 ];

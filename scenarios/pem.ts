@@ -3,7 +3,7 @@
  * damage them. Some damage is tolerated by both stacks and must connect.
  */
 import type { Mangling } from '../harness/pki/pem-damage';
-import type { Expectation } from '../harness/matrix/scenario';
+import type { Expectation } from '../harness/model/expectation';
 import { HarnessScenario, mutualAuth } from './define';
 
 /**

@@ -77,6 +77,17 @@ export const SERVERS = {
     tlsRefreshInterval: '1s',
     about: "Like tls, re-reading its certificate files every second: the faults family's cells replace them, so no other cell may share it.",
   },
+  'plain-short-poll': {
+    mode: 'plain',
+    dynamicConfig: { 'matching.longPollExpirationInterval': '3s', 'history.longPollExpirationInterval': '3s' },
+    about: 'Plaintext, its long polls ended after 3 s (matching and history longPollExpirationInterval; 1 min and 20 s by default).',
+  },
+  'tls-max-age': {
+    mode: 'tls',
+    certificate: 'server',
+    dynamicConfig: { 'frontend.keepAliveMaxConnectionAge': '4s', 'frontend.keepAliveMaxConnectionAgeGrace': '2s' },
+    about: 'TLS, closing every connection after 4 s (frontend.keepAliveMaxConnectionAge, 5 min by default, ±10 %) with 2 s of grace for calls in flight (70 s by default).',
+  },
 } as const satisfies Record<string, ServerSpec>;
 
 export type ServerName = keyof typeof SERVERS;

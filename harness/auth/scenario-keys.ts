@@ -39,13 +39,14 @@ function variant(choice: ApiKeyChoice, target: ApiKeyTarget): { key?: SigningKey
   }
 }
 
-export async function mintApiKeyChoice(choice: ApiKeyChoice, auth: EndpointAuthorization, target: ApiKeyTarget): Promise<string> {
+/** `expiresInS`: a life of that many seconds instead of an hour (family lifetime: a key that expires under a running worker). */
+export async function mintApiKeyChoice(choice: ApiKeyChoice, auth: EndpointAuthorization, target: ApiKeyTarget, expiresInS = HOUR_S): Promise<string> {
   if (choice === 'malformed') return 'this-is-not-a-jwt';
   const { key = 'RS256', spec } = variant(choice, target);
   const token = await mintToken(await loadSigner(signingKeyFiles(auth.keysDir), key), {
     subject: `harness-${choice}`,
     permissions: [permission(target.namespace, 'write')],
-    expiresInS: HOUR_S,
+    expiresInS,
     audience: auth.audience,
     ...spec,
   });

@@ -50,6 +50,16 @@ export interface ClassifyContext {
   systemStoreEmpty?: boolean;
   /** The SDK and Node releases the stack ran on (default: the harness's own). */
   versions?: Versions;
+  /**
+   * `established`: the text is of a connection that worked (a held cell's timeline), where a lost
+   * connection says nothing about the handshake; the rules for failures that only a first connect
+   * can have are then skipped. Default `connect`.
+   */
+  phase?: 'connect' | 'established';
+  /** When the text was said (milliseconds since the epoch; default now): a token's validity is read at that moment. */
+  at?: number;
+  /** The server refused the connection and served moments later (a held cell's timeline shows it). */
+  servedAfterRefusal?: boolean;
 }
 
 interface Rule {
@@ -59,6 +69,8 @@ interface Rule {
   /** Only on these releases, e.g. `sdk <1.11.5`: the words of a stack change between releases. */
   releases?: VersionRange;
   when?: (context: ClassifyContext) => boolean;
+  /** Only for a first connect: words (a dropped connection) that mean something else once a connection has worked. */
+  phase?: 'connect';
 }
 
 const KEY_UNPARSED = /DECODER routines::unsupported|PrivateKeyParseError|failed to parse private key|bad decrypt|no start line/i;
@@ -81,7 +93,12 @@ const UNTRUSTED = /UnknownIssuer|unable to get local issuer certificate|unable t
 const UNAUTHORIZED = /Request unauthorized|PERMISSION_DENIED|PermissionDenied/;
 /** The exempt first call of either stack: only the claim mapper, i.e. the token itself, can refuse it. */
 const REFUSED_AT_CONNECT = /Failed to connect to Temporal server|Failed to call GetSystemInfo/;
-const tokenTime = (c: ClassifyContext) => (c.apiKey?.facts ? timeProblem(c.apiKey.facts) : null);
+const tokenTime = (c: ClassifyContext) => (c.apiKey?.facts ? timeProblem(c.apiKey.facts, (c.at ?? Date.now()) / 1000) : null);
+
+/** The calls that wait on the server: a worker's task polls, a client's wait for a result (both stacks' names for them). */
+const LONG_POLL = /poll_\w+_task_queue|Poll\w+TaskQueue|get_workflow_execution_history|GetWorkflowExecutionHistory|Workflow execution history/i;
+/** An HTTP status where a gRPC response belongs: grpc-js says so, sdk-core reads the HTML page as a message and says where it came from. */
+const HTTP_STATUS = /Received HTTP status code \d{3}|while receiving response with status: \d{3}|itself with a \d{3}|its own \d{3}/;
 
 const keyText = (context: ClassifyContext) => context.pem?.key ?? '';
 const certText = (context: ClassifyContext) => context.pem?.cert ?? '';
@@ -169,17 +186,23 @@ export const RULES: readonly Rule[] = [
   { code: 'CLIENT_CERT_EXPIRED', pattern: /alert certificate expired|alert: CertificateExpired/i },
   { code: 'CLIENT_CERT_WRONG_USAGE', pattern: /alert bad certificate|alert: BadCertificate|alert unsupported certificate/i },
   { code: 'CLIENT_CERT_EXPIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.expired === true },
-  { code: 'CLIENT_CERT_WRONG_USAGE', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.clientAuthAllowed === false },
-  { code: 'CLIENT_CERT_UNTRUSTED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert !== undefined && c.clientTls },
-  { code: 'CLIENT_CERT_REQUIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientTls && !c.pem?.cert },
+  { code: 'CLIENT_CERT_WRONG_USAGE', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.clientAuthAllowed === false, phase: 'connect' },
+  { code: 'CLIENT_CERT_UNTRUSTED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert !== undefined && c.clientTls, phase: 'connect' },
+  { code: 'CLIENT_CERT_REQUIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientTls && !c.pem?.cert, phase: 'connect' },
+
+  // Something between the stack and the server answered instead of it: a long poll cut short
+  // (its 504 page, when the proxy's read timeout ran out first), or any call answered with a page.
+  { code: 'LONG_POLL_CUT', pattern: new RegExp(`(${LONG_POLL.source})[\\s\\S]*(\\b504\\b|Gateway Timeout)`, 'i') },
+  { code: 'PROXY_HTTP_ERROR', pattern: HTTP_STATUS },
 
   // Protocol and reachability.
-  { code: 'API_KEY_IMPLIES_TLS', pattern: /wrong version number|InvalidContentType|packet length too long/i, when: (c) => c.tlsImpliedByApiKey === true },
+  { code: 'API_KEY_IMPLIES_TLS', pattern: /wrong version number|InvalidContentType|packet length too long/i, when: (c) => c.tlsImpliedByApiKey === true, phase: 'connect' },
   { code: 'ALPN_H2_MISSING', pattern: /H2NotNegotiated|HTTP\/2 was not negotiated/ },
   // grpc-js says nothing of the proxy: "Last error: undefined" when it refuses.
   { code: 'PROXY_UNREACHABLE', pattern: /UNAVAILABLE|ECONNREFUSED|Connection ?refused|Failed to connect/i, when: (c) => c.proxy !== undefined && c.proxyAnswers === false },
-  { code: 'HTTP_ENDPOINT_NOT_GRPC', pattern: /Protocol error|connection closed|BrokenPipe|Connection reset|ECONNRESET|stream closed|h2 protocol error|Failed to call GetSystemInfo/i, when: (c) => c.httpEndpoint === true },
-  { code: 'TLS_TO_PLAINTEXT_SERVER', pattern: /wrong version number|InvalidContentType|packet length too long/i },
+  { code: 'HTTP_ENDPOINT_NOT_GRPC', pattern: /Protocol error|connection closed|BrokenPipe|Connection reset|ECONNRESET|stream closed|h2 protocol error|Failed to call GetSystemInfo/i, when: (c) => c.httpEndpoint === true, phase: 'connect' },
+  { code: 'TLS_TO_PLAINTEXT_SERVER', pattern: /wrong version number|InvalidContentType|packet length too long/i, phase: 'connect' },
+  { code: 'SERVER_NOT_READY', pattern: /ECONNREFUSED|Connection refused|ConnectionRefused/i, when: (c) => c.servedAfterRefusal === true },
   { code: 'CONNECTION_REFUSED', pattern: /ECONNREFUSED|Connection refused|ConnectionRefused/i },
   {
     code: 'PLAINTEXT_TO_TLS_SERVER',
@@ -187,6 +210,7 @@ export const RULES: readonly Rule[] = [
     // (broken pipe, reset, closed), but any transport failure of the first call means it.
     pattern: /BrokenPipe|Connection reset|ECONNRESET|stream closed|connection closed|Failed to call GetSystemInfo|Failed to connect \(/i,
     when: (c) => !c.clientTls,
+    phase: 'connect',
   },
 
   // Authorization, in the order the server checks: the token itself, then what it grants.
@@ -209,7 +233,8 @@ export const RULES: readonly Rule[] = [
 export function classify(text: string, context: ClassifyContext): DiagnosisCode {
   const versions = context.versions ?? ownVersions();
   const rule = RULES.find(
-    ({ pattern, stack, releases, when }) =>
+    ({ pattern, stack, releases, when, phase }) =>
+      (phase === undefined || context.phase !== 'established') &&
       (stack === undefined || stack === context.stack) &&
       (releases === undefined || inRange(versions, releases)) &&
       (when === undefined || when(context)) &&

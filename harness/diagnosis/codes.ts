@@ -206,6 +206,32 @@ export const DIAGNOSES = {
     explanation: 'apiKey is set and tls is not, so the TS SDK turned TLS on by itself; the server listens in plaintext.',
     fix: 'Set tls: false beside apiKey for a plaintext server (envconfig: TEMPORAL_TLS=false, or disabled = true under [profile.NAME.tls]).',
   },
+  LONG_POLL_CUT: {
+    explanation:
+      "Something between the stack and the server (a proxy, ingress or gateway) ended a long poll before the server did: its read timeout is shorter than the server's long poll (a worker's task polls: about 70 s, matching.longPollExpirationInterval 1 min; a client awaiting a result: history.longPollExpirationInterval, 20 s).",
+    fix: "Raise the proxy's timeout for gRPC above 70 s (nginx: grpc_read_timeout 75s; Envoy: route timeout 0 or above 75 s), or lower the server's matching.longPollExpirationInterval (and history.longPollExpirationInterval) below it.",
+  },
+  PROXY_HTTP_ERROR: {
+    explanation: 'A proxy answered the gRPC call itself with an HTTP error page (a 502, 503 or 504 in HTML) instead of passing it to the server; the stacks read the page as a broken gRPC message.',
+    fix: "Look at the proxy's upstream: is the Temporal frontend up and reachable from the proxy, on the port the proxy names, over HTTP/2 (nginx: grpc_pass grpc://host:7233)?",
+  },
+  SERVER_NOT_READY: {
+    explanation:
+      'The server was not accepting connections yet when the stack connected, and served moments later. NativeConnection.connect (worker) makes one attempt and fails at once; Connection.connect (client) retries until its connectTimeout (10 s by default).',
+    fix: 'Retry NativeConnection.connect with a backoff until it succeeds, or start workers only once the frontend passes a health check (temporal operator cluster health, or the gRPC health service).',
+  },
+  IDLE_CONNECTION_DROPPED: {
+    explanation: 'A device between the stack and the server (a NAT, firewall or load balancer) dropped the connection while it carried no data; a worker\'s long poll looks idle to it too.',
+    fix: "Raise the device's idle timeout above the long poll (70 s), or make the stacks ping more often than it times out (client: channelArgs grpc.keepalive_time_ms; worker: NativeConnection keepAlive).",
+  },
+  KEEPALIVE_REFUSED: {
+    explanation: "The server (or a proxy) refused the client's keepalive pings as too frequent and closed the connection (GOAWAY ENHANCE_YOUR_CALM \"too_many_pings\"); grpc-js then doubles its ping interval and reconnects.",
+    fix: "Set the server's frontend.keepAliveMinTime at or below the client's ping interval (30 s in the TS SDK), or raise the client's grpc.keepalive_time_ms (channelArgs) above the server's minimum.",
+  },
+  PAYLOAD_TOO_LARGE: {
+    explanation: "A message is over a size limit: one payload over the server's blob size limit (limit.blobSize.error, 2 MB by default), or a whole gRPC message over a receiver's limit (4 MB by default).",
+    fix: "Keep payloads small: store large data elsewhere (a blob store) and pass a reference; or raise the server's limits (limit.blobSize.error, and the gRPC message size), knowing the stacks' own limits still apply.",
+  },
   TIMEOUT: {
     explanation: 'Nothing answered in time: the call neither succeeded nor failed.',
     fix: 'Check that the address reaches a Temporal frontend and that a worker polls the task queue.',

@@ -4,7 +4,7 @@
  * description through process.env; the live handles stay here for the teardown.
  */
 import { SCENARIOS, SERVERS } from '../../scenarios';
-import { credentialsNeeded, needsProxySoftware, serversFor, setUpMatrixEnvironment, type MatrixEnvironment } from '../matrix/environment';
+import { credentialsNeeded, softwareNeeded, serversFor, setUpMatrixEnvironment, type MatrixEnvironment } from '../matrix/environment';
 import { log } from '../log';
 import buildDist from './build-dist';
 import { scenariosSelectedBy } from '../matrix/selection';
@@ -16,7 +16,7 @@ export default async function globalSetup(globalConfig?: { testNamePattern?: str
   const scenarios = scenariosSelectedBy(SCENARIOS, globalConfig?.testNamePattern);
   const environment = await setUpMatrixEnvironment(serversFor(scenarios, SERVERS), {
     certsRoot: 'certs',
-    proxySoftware: needsProxySoftware(scenarios),
+    software: softwareNeeded(scenarios),
     onDemand: credentialsNeeded(scenarios, SERVERS),
   });
   (globalThis as { harnessEnvironment?: MatrixEnvironment }).harnessEnvironment = environment;

@@ -1,35 +1,40 @@
 /**
- * The proxy software of the intermediary scenarios, installed from Debian when missing (as
- * docker.io is): nginx with its stream module (a TLS-terminating proxy, with and without ALPN h2)
- * and tinyproxy (an HTTP CONNECT proxy that logs every tunnel).
+ * Software the intermediaries run, installed when missing before any cell runs, as docker.io is:
+ * Debian packages in one apt call, as root on Debian; otherwise one line saying what to install.
  */
 import { existsSync } from 'node:fs';
 import { canInstallDebianPackages, commandExists, installDebianPackages } from '../env/apt';
 import { HarnessError } from '../errors';
 
+export interface Software {
+  /** What the install message calls it. */
+  name: string;
+  present(): boolean;
+  /** The Debian packages that provide it. */
+  debianPackages: string[];
+}
+
 export const NGINX = '/usr/sbin/nginx';
 export const NGINX_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 export const TINYPROXY = 'tinyproxy';
 
-const NEEDED = [
-  { present: () => existsSync(NGINX), packages: ['nginx'] },
-  { present: () => existsSync(NGINX_STREAM_MODULE), packages: ['libnginx-mod-stream'] },
-  { present: () => commandExists(TINYPROXY), packages: ['tinyproxy-bin'] },
-];
+export const SOFTWARE = {
+  nginx: { name: 'nginx', present: () => existsSync(NGINX), debianPackages: ['nginx'] },
+  nginxStream: { name: "nginx's stream module", present: () => existsSync(NGINX_STREAM_MODULE), debianPackages: ['libnginx-mod-stream'] },
+  tinyproxy: { name: 'tinyproxy', present: () => commandExists(TINYPROXY), debianPackages: ['tinyproxy-bin'] },
+} satisfies Record<string, Software>;
 
-/** Set once the software was found: each cell starting a proxy asks again, and a check forks the harness. */
-let present = false;
+/** Names found present already: each cell starting a proxy asks again, and a check forks. */
+const found = new Set<string>();
 
-export function ensureProxySoftware(): void {
-  if (present) return;
-  const missing = NEEDED.filter(({ present }) => !present()).flatMap(({ packages }) => packages);
-  if (missing.length === 0) {
-    present = true;
-    return;
-  }
+export function ensureSoftware(needed: Software[]): void {
+  const missing = needed.filter(({ name, present }) => !found.has(name) && !present());
+  for (const { name } of needed) if (!missing.some((other) => other.name === name)) found.add(name);
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.flatMap(({ debianPackages }) => debianPackages))];
   if (!canInstallDebianPackages()) {
-    throw new HarnessError(`the intermediary scenarios need ${missing.join(', ')}: install them (apt-get install ${missing.join(' ')}), or leave out --family intermediary`);
+    throw new HarnessError(`the selected scenarios need ${missing.map(({ name }) => name).join(', ')}: install them (apt-get install ${packages.join(' ')}), or leave out the scenarios that name an intermediary`);
   }
-  installDebianPackages(missing, 'proxy software of the intermediary scenarios');
-  present = true;
+  installDebianPackages(packages, 'software of the intermediaries the selected scenarios name');
+  for (const { name } of missing) found.add(name);
 }

@@ -19,12 +19,14 @@ import type {
   CellEnvironment,
   ClientSetup,
   CodecChoice,
+  HoldSpec,
   KeyChoice,
   Scenario,
   TlsSetup,
 } from '../matrix/scenario';
 import { FAMILIES, FAULTS } from '../matrix/scenario';
 import { parseRange } from '../versions/ranges';
+import type { IntermediaryKind, IntermediaryOptions } from '../model/intermediary';
 import type { CredentialName } from '../pki/harness-pki';
 import type { ClientEncoding } from '../pki/encodings';
 import { MANGLINGS } from '../pki/pem-damage';
@@ -90,6 +92,9 @@ function shape<T>(fields: Record<keyof T, Check>): Check {
     for (const [key, check] of Object.entries(fields) as [string, Check][]) check(record[key], `${field}.${key}`);
   };
 }
+const positive: Check = (value, field) => {
+  if (typeof value !== 'number' || !(value > 0)) throw new FieldError(field, `${show(value)} is not a positive number`);
+};
 const listOf =
   (check: Check): Check =>
   (value, field) => {
@@ -117,7 +122,7 @@ const ENCODINGS = keysOf<ClientEncoding>({
   'chain-intermediate-first': 1, 'key-and-cert-in-one-file': 1,
 });
 const ADDRESSES = keysOf<AddressChoice>({
-  server: 1, 'server-ip': 1, 'no-port': 1, 'nothing-listening': 1, 'with-scheme': 1, 'tls-proxy-no-alpn': 1, 'tls-proxy-h2': 1, 'http-api': 1,
+  server: 1, 'server-ip': 1, 'no-port': 1, 'nothing-listening': 1, 'with-scheme': 1, 'http-api': 1,
 });
 const EXTRA_KEYS = keysOf<Exclude<KeyChoice, CredentialName>>({ 'client-pkcs1': 1, 'client-encrypted': 1, 'client-p256-sec1': 1, empty: 1 });
 const CODECS = keysOf<CodecChoice>({ shared: 1, missing: 1, 'wrong-key': 1 });
@@ -156,8 +161,20 @@ const envValue = either(
     if (typeof value !== 'string') throw new FieldError(field, `${show(value)} is not a string`);
   },
   shape<{ certificate: CredentialName }>({ certificate: oneOf(CREDENTIALS) }),
-  shape<{ proxy: string }>({ proxy: oneOf(['connect-proxy', 'nothing-listening']) }),
+  shape<{ via: string }>({ via: literal('url') }),
+  shape<{ proxy: string }>({ proxy: literal('nothing-listening') }),
 );
+/** Each intermediary kind's options (model/intermediary.ts), besides its `kind`. */
+const INTERMEDIARY_OPTIONS: { [K in IntermediaryKind]: Record<keyof IntermediaryOptions[K], Check> } = {
+  'tls-proxy': { alpn: oneOf(['h2', 'none']) },
+  'connect-proxy': {},
+  'grpc-proxy': { readTimeoutS: positive, upstream: optional(oneOf(['server', 'nothing-listening'])) },
+};
+const intermediary: Check = (value, field) => {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  oneOf(Object.keys(INTERMEDIARY_OPTIONS))(kind, `${field}.kind`);
+  shape<Record<string, unknown>>({ kind: text, ...INTERMEDIARY_OPTIONS[kind as IntermediaryKind] })(value, field);
+};
 const clientSetup = shape<ClientSetup>({
   address: optional(oneOf(ADDRESSES)),
   tls: optional(either(literal(false), tlsSetup)),
@@ -172,7 +189,15 @@ const clientSetup = shape<ClientSetup>({
       nodeFlags: optional(listOf(text)),
     }),
   ),
-  proxy: optional(oneOf(['connect-proxy'])),
+  via: optional(intermediary),
+  proxyOption: optional(literal(true)),
+  expiring: optional(shape<NonNullable<ClientSetup['expiring']>>({ credential: oneOf(['client-certificate', 'api-key']), inS: positive })),
+});
+const hold = shape<HoldSpec>({
+  seconds: positive,
+  client: optional(oneOf(['idle', 'awaiting-result'])),
+  during: optional(listOf(shape<NonNullable<HoldSpec['during']>[number]>({ atS: positive, action: oneOf(['renew-client-certificate']) }))),
+  worker: optional(shape<NonNullable<HoldSpec['worker']>>({ pollers: oneOf(['autoscaling']) })),
 });
 const route = oneOf(['proxy', 'direct']);
 const scenarioShape = shape<Scenario>({
@@ -186,6 +211,8 @@ const scenarioShape = shape<Scenario>({
   verify: optional(oneOf(['payloads-encrypted-at-rest', 'client-auth-refused'])),
   fault: optional(oneOf(Object.keys(FAULTS))),
   route: optional(shape<NonNullable<Scenario['route']>>({ client: route, worker: route })),
+  findings: optional(shape<NonNullable<Scenario['findings']>>({ client: optional(listOf(oneOf(Object.keys(DIAGNOSES)))), worker: optional(listOf(oneOf(Object.keys(DIAGNOSES)))) })),
+  hold: optional(hold),
 });
 
 /** `data` as scenarios, or a HarnessError of one line naming the scenario and the field that is wrong. */

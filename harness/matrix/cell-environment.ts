@@ -5,7 +5,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CredentialName, HarnessPkiFiles } from '../pki/harness-pki';
-import { unusedPort } from './materialize';
+import { unusedPort } from '../env/ports';
 import type { CellEnvironment, EnvValue } from './scenario';
 
 export interface MaterializedEnvironment {
@@ -17,8 +17,8 @@ export interface MaterializedEnvironment {
 export async function materializeEnvironment(
   environment: CellEnvironment,
   pki: HarnessPkiFiles,
-  /** `host:port` of the cell's CONNECT proxy, when the scenario names one. */
-  connectProxy: string | undefined,
+  /** `host:port` of the cell's intermediary, when the scenario names one. */
+  via: string | undefined,
 ): Promise<MaterializedEnvironment> {
   const variables: Record<string, string> = {};
   if (environment.systemStore) {
@@ -27,17 +27,17 @@ export async function materializeEnvironment(
     variables.SSL_CERT_DIR = store.dir;
   }
   for (const [name, value] of Object.entries(environment.variables ?? {})) {
-    variables[name] = await resolveValue(value, pki, connectProxy);
+    variables[name] = await resolveValue(value, pki, via);
   }
   return { variables, nodeFlags: environment.nodeFlags ?? [] };
 }
 
-async function resolveValue(value: EnvValue, pki: HarnessPkiFiles, connectProxy: string | undefined): Promise<string> {
+async function resolveValue(value: EnvValue, pki: HarnessPkiFiles, via: string | undefined): Promise<string> {
   if (typeof value === 'string') return value;
   if ('certificate' in value) return pki.certPath(value.certificate);
-  if (value.proxy === 'connect-proxy') {
-    if (!connectProxy) throw new Error('the environment names the CONNECT proxy, but none was started for the cell');
-    return `http://${connectProxy}`;
+  if ('via' in value) {
+    if (!via) throw new Error("the environment names the cell's intermediary, but the scenario has none (client.via)");
+    return `http://${via}`;
   }
   return `http://127.0.0.1:${await unusedPort()}`;
 }

@@ -8,7 +8,8 @@ import { onCleanup } from '../cleanup';
 import { removeRunContainers } from '../env/labels';
 import { claimFolder } from '../env/owned';
 import { provision } from '../env/provision';
-import { ensureProxySoftware } from '../intermediaries/software';
+import { softwareFor } from '../intermediaries/registry';
+import { ensureSoftware, type Software } from '../intermediaries/software';
 import { log } from '../log';
 import { harnessPkiFiles, HarnessPkiFiles, onDemandAmong, writeHarnessPki, type OnDemandName } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
@@ -46,15 +47,15 @@ export interface EnvironmentOptions {
    * ({@link harnessCertificates}); `matrix --server-cert ...` puts the user's in their place.
    */
   certificates?: (pki: HarnessPkiFiles) => Promise<FleetCertificates>;
-  /** Install the intermediary scenarios' proxy software when missing (see {@link needsProxySoftware}). */
-  proxySoftware?: boolean;
+  /** Software the selected scenarios' intermediaries run, installed when missing (see {@link softwareNeeded}). */
+  software?: Software[];
   /** Credentials beyond the base set that the selected scenarios need ({@link credentialsNeeded}). */
   onDemand?: OnDemandName[];
 }
 
-/** Whether `scenarios` run real proxies (nginx, tinyproxy), which must be installed before any cell runs. */
-export function needsProxySoftware(scenarios: Scenario[]): boolean {
-  return scenarios.some((scenario) => scenario.family === 'intermediary');
+/** The proxy software (nginx, tinyproxy, ...) `scenarios` run, which must be installed before any cell runs. */
+export function softwareNeeded(scenarios: Scenario[]): Software[] {
+  return softwareFor(scenarios.flatMap((scenario) => (scenario.client.via ? [scenario.client.via] : [])));
 }
 
 /** The on-demand credentials `scenarios` and their servers name, so only those are minted. */
@@ -124,7 +125,7 @@ export async function setUpMatrixEnvironment(
         return files;
       }),
       timed('workflowBundleMs', ensureWorkflowBundle),
-      options.proxySoftware && timed('proxySoftwareMs', async () => ensureProxySoftware()),
+      options.software?.length && timed('proxySoftwareMs', async () => ensureSoftware(options.software!)),
     ]);
     Object.assign(timings, provisioned.timings);
     const certificates = await (options.certificates ?? (async (files) => harnessCertificates(files)))(pki);

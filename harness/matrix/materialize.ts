@@ -3,12 +3,13 @@
  * the address to dial, the PEM bytes (damaged where the scenario says so) and the codec.
  */
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import type { TLSConfig } from '@temporalio/client';
 import { engineHost } from '../env/engine-host';
 import { encodeClientPair } from '../pki/encodings';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import { MANGLINGS } from '../pki/pem-damage';
+import { mintClientCertificate } from '../pki/short-lived';
+import { unusedPort } from '../env/ports';
 import type { ConnectionUnderTest } from '../stacks/cell';
 import type { AddressChoice, ApiKeyChoice, ClientSetup, KeyChoice, TlsSetup } from './scenario';
 import type { EndpointAuthorization } from '../server/endpoint';
@@ -27,10 +28,8 @@ export interface Places {
   server: string;
   /** `host:port` of its HTTP API. */
   httpApi?: string;
-  /** `host:port` of a TLS-terminating proxy in front of the server, started on first use. */
-  tlsProxy(alpnH2: boolean): Promise<string>;
-  /** `host:port` of the cell's HTTP CONNECT proxy, when the scenario uses one. */
-  connectProxy?: string;
+  /** The cell's intermediary (ClientSetup.via): dialled in the server's place, or named as the application's proxy. */
+  via?: { address: string; reached: 'dialled' | 'named' };
 }
 
 export async function connectionUnderTest(
@@ -40,19 +39,19 @@ export async function connectionUnderTest(
   verifyEncryptedAtRest = false,
   authorization?: EndpointAuthorization,
 ): Promise<{ target: ConnectionUnderTest; pem: PemInputs }> {
-  const { tls, pem } = setup.tls ? await tlsOptions(setup.tls, pki) : { tls: setup.tls, pem: {} };
+  const { tls, pem } = setup.tls ? await tlsOptions(setup, setup.tls, pki) : { tls: setup.tls, pem: {} };
   const apiKey = (choice: ApiKeyChoice | undefined) => (choice ? apiKeyFor(choice, setup, authorization) : undefined);
-  if (setup.proxy && !places.connectProxy) throw new Error('the scenario names a CONNECT proxy, but none was started for the cell');
+  if (setup.proxyOption && places.via?.reached !== 'named') throw new Error("the scenario's proxy option names its intermediary, but it has no proxy the application names");
   return {
     target: {
-      address: await addressFor(setup.address ?? 'server', places),
+      address: places.via?.reached === 'dialled' ? places.via.address : await addressFor(setup.address ?? 'server', places),
       tls,
       apiKey: await apiKey(setup.apiKey),
       rotateApiKeyTo: await apiKey(setup.rotateApiKeyTo),
       namespace: setup.namespace,
       codecChoice: setup.codec,
       verifyEncryptedAtRest,
-      ...(setup.proxy ? { proxy: places.connectProxy } : {}),
+      ...(setup.proxyOption ? { proxy: places.via!.address } : {}),
     },
     pem,
   };
@@ -62,14 +61,18 @@ function apiKeyFor(choice: ApiKeyChoice, setup: ClientSetup, authorization: Endp
   if (!authorization) throw new Error(`the scenario passes an API key (${choice}), but its server has no authorization`);
   const namespace = setup.namespace ?? 'default';
   const otherNamespace = MATRIX_NAMESPACES.find((name) => name !== namespace)!;
-  return mintApiKeyChoice(choice, authorization, { namespace, otherNamespace });
+  const expiresInS = setup.expiring?.credential === 'api-key' ? setup.expiring.inS : undefined;
+  return mintApiKeyChoice(choice, authorization, { namespace, otherNamespace }, expiresInS);
 }
 
-async function tlsOptions(setup: TlsSetup, pki: HarnessPkiFiles): Promise<{ tls: TLSConfig; pem: PemInputs }> {
-  const pem: PemInputs = {
-    cert: setup.cert ? await readFile(pki.certPath(setup.cert), 'utf8') : undefined,
-    key: setup.key ? await readKey(setup.key, pki) : undefined,
-  };
+async function tlsOptions(client: ClientSetup, setup: TlsSetup, pki: HarnessPkiFiles): Promise<{ tls: TLSConfig; pem: PemInputs }> {
+  const expiring = client.expiring?.credential === 'client-certificate' ? await mintClientCertificate(pki, client.expiring.inS) : undefined;
+  const pem: PemInputs = expiring
+    ? { cert: expiring.certPem, key: expiring.keyPem }
+    : {
+        cert: setup.cert ? await readFile(pki.certPath(setup.cert), 'utf8') : undefined,
+        key: setup.key ? await readKey(setup.key, pki) : undefined,
+      };
   if (setup.swapCertAndKey) [pem.cert, pem.key] = [pem.key, pem.cert];
   if (setup.mangle) {
     const { part, how } = setup.mangle;
@@ -121,25 +124,8 @@ async function addressFor(choice: AddressChoice, places: Places): Promise<string
       return `localhost:${await unusedPort()}`;
     case 'with-scheme':
       return `https://${engineHost()}:${port}`;
-    // The proxy listens on loopback IPv4; the harness's server certificate names 127.0.0.1 too.
-    case 'tls-proxy-no-alpn':
-      return places.tlsProxy(false);
-    case 'tls-proxy-h2':
-      return places.tlsProxy(true);
     case 'http-api':
       if (!places.httpApi) throw new Error("the server's HTTP API port is not published");
       return `${engineHost()}:${portOf(places.httpApi)}`;
   }
-}
-
-/** A port that was free a moment ago: bound, read, released. */
-export function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

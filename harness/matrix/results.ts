@@ -1,10 +1,8 @@
 /** What one run of the matrix produces: the input of every report (table, JSON, JUnit, HTML). */
 import type { DiagnosisCode } from '../diagnosis/codes';
 import type { Stack } from '../model/stack';
+import type { Timeline } from '../model/timeline';
 import type { VersionAxis, Versions } from '../model/versions';
-
-// Moved to model/stack.ts; re-exported while harness/matrix/runner.ts still imports them from here.
-export { STACKS, type Stack } from '../model/stack';
 
 export type Outcome = 'ok' | 'fail';
 
@@ -27,13 +25,19 @@ export interface CellResult extends Versions {
   error: string | null;
   /** For the client stack, the reason a non-retrying probe got, which the SDK error hides. */
   cause: string | null;
-  /** True when actual outcome and diagnosis are both as expected. */
+  /** What the cell's timeline showed besides its outcome (family lifetime), each code once, in order of appearance. */
+  findings: DiagnosisCode[];
+  /** What the scenario expects the timeline to show. */
+  expectedFindings: DiagnosisCode[];
+  /** True when actual outcome, diagnosis and findings are all as expected. */
   passed: boolean;
   /** For cells with a CONNECT proxy in play: whether the connection went through it (from its log). */
   route?: 'proxy' | 'direct';
   /** True when the client and the worker disagree on this scenario, on these releases. */
   divergent: boolean;
   ms: number;
+  /** For a held connection (family lifetime): what happened over time, as each witness saw it. */
+  timeline?: Timeline;
 }
 
 /**

@@ -8,7 +8,7 @@ import { log } from '../log';
 import { serverVersion } from '../env/server-binary';
 import { markMatrixRun, matrixRunsNow, shareOf } from '../env/shared-machine';
 import { CELL_LIMITS, CellRunner, scenarioResults } from './runner';
-import { credentialsNeeded, EnvironmentOptions, MATRIX_NAMESPACES, needsProxySoftware, serversFor, setUpMatrixEnvironment } from './environment';
+import { credentialsNeeded, EnvironmentOptions, MATRIX_NAMESPACES, softwareNeeded, serversFor, setUpMatrixEnvironment } from './environment';
 import { STACKS, type Stack } from '../model/stack';
 import type { CellResult, MatrixReport } from './results';
 import type { Scenario, ServerSpec } from './scenario';
@@ -70,7 +70,7 @@ export async function runMatrix(
   const unmark = markMatrixRun();
   const forgetMark = onCleanup(async () => unmark()); // a signal during the set-up
   const environment = await setUpMatrixEnvironment(serversFor(selected, servers), {
-    proxySoftware: needsProxySoftware(selected),
+    software: softwareNeeded(selected),
     ...options,
     onDemand: credentialsNeeded(selected, servers),
   }).catch((error: unknown) => {

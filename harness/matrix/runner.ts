@@ -11,7 +11,7 @@ import { TRUST_STORE_VARIABLES } from '../diagnosis/trust-stores';
 import { DiagnosisCode, DIAGNOSES, fixFor } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
 import { ClientAuthNotEnforcedError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../stacks/cell';
-import { cellEnvironment, childSlot, runCellInChild, SharedCellChild, type ChildCellOptions } from '../stacks/child/child-cell';
+import { cellEnvironment, CHILD_CELL_TIMEOUT_MS, childSlot, runCellInChild, SharedCellChild, type ChildCellOptions } from '../stacks/child/child-cell';
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts } from '../stacks/counterparts';
 import { runWorkerCell } from '../stacks/worker-stack';
@@ -20,16 +20,19 @@ import { registerNamespace } from '../server/namespaces';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
 import { materializeEnvironment, type MaterializedEnvironment } from './cell-environment';
-import { startConnectProxy, type ConnectProxy } from '../intermediaries/connect-proxy';
-import type { HostProcess } from '../intermediaries/host-process';
-import { startTlsProxy } from '../intermediaries/tls-proxy';
+import { Intermediaries } from '../intermediaries/registry';
+import type { Upstream } from '../intermediaries/intermediary';
 import { clientProxy } from '../diagnosis/proxies';
+import { classifyTimeline, findingsOf, mergeTimeline } from '../diagnosis/timeline';
 import { connectionUnderTest, PemInputs } from './materialize';
 import { apiKeyEvidence } from '../auth/evidence';
-import type { CellResult, ScenarioResult, Stack } from './results';
-import { STACKS } from './results';
-import { FAULTS, type ClientSetup, type Route, type Scenario } from './scenario';
-import { expectationFor, ownVersions, type Versions } from '../versions/ranges';
+import type { CellResult, ScenarioResult } from './results';
+import { STACKS, type Stack } from '../model/stack';
+import type { Timeline } from '../model/timeline';
+import type { Versions } from '../model/versions';
+import { FAULTS, type Route, type Scenario } from './scenario';
+import { HarnessNotes, Hold, holdPlan } from './held-cell';
+import { expectationFor, ownVersions } from '../versions/ranges';
 import { versionChanges } from '../versions/changes';
 import type { Variant } from '../versions/variants';
 import { slots, type Slots } from './slots';
@@ -58,14 +61,26 @@ export interface CellRunnerOptions {
   clientWithSdkDefaults?: boolean;
 }
 
+/** A cell's part in a fault's turn on its server (see CellRunner.runWithFault). */
+interface CellFault {
+  /** Do the fault now (between the cell's workflows). */
+  injectFault?: () => Promise<void>;
+  /** Settles once the fault, undone while the cell runs, is over: the cell is judged after it. */
+  undoneDuring?: Promise<void>;
+  /** The harness's notes of what it did, for a held cell's timeline. */
+  notes?: HarnessNotes;
+}
+
+const SERVES_AGAIN = 'the server serves again';
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Everything a cell needs from the environment: servers, certificates, the workflow bundle. */
 export class CellRunner {
   private readonly counterparts = new Map<string, Counterparts>();
   private readonly sharedChildren = new Map<string, SharedCellChild>();
-  private readonly tlsProxies = new Map<string, Promise<HostProcess>>();
+  private readonly intermediaries = new Intermediaries();
   private intermediates?: X509Certificate[];
-  /** Set by close(): cells still in flight (after Ctrl-C) must not start proxies nobody will stop. */
-  private closed = false;
   private readonly serverQueues = new Map<string, Promise<unknown>>();
   private readonly stackSlots: Record<Stack, Slots>;
 
@@ -90,22 +105,40 @@ export class CellRunner {
    * The cell with the fault in place (before it connects, or between its workflows), then, the
    * fault undone, the same cell again: it must succeed, or the cell fails with what went wrong
    * after the fault. The first attempt is judged while the fault is still in place, so the
-   * evidence it gathers is of the faulted server.
+   * evidence it gathers is of the faulted server, unless the fault is undone during the cell
+   * (`undoAfterS`: a server that starts late), which is then over before it is judged.
    */
   private async runWithFault(scenario: Scenario, stack: Stack, variant?: Variant): Promise<CellResult> {
     const fault = scenario.fault!;
+    const spec: { when: string; undoAfterS?: number } = FAULTS[fault];
+    const notes = new HarnessNotes();
     let undo: UndoFault | undefined;
+    let undoing: Promise<void> | undefined;
     const injectFault = async () => {
       if (undo) throw new Error(`the ${fault} was already done in this cell`);
       undo = await applyFault(fault, this.endpoints[scenario.server], this.pki);
+      notes.note(`the harness did "${fault}" to the server`);
+    };
+    const undoFault = () => {
+      undoing ??= (async () => {
+        notes.note(`the harness undoes "${fault}"`);
+        await undo?.();
+        notes.note(SERVES_AGAIN);
+      })();
+      return undoing;
     };
     let during: CellResult;
     try {
       try {
-        if (FAULTS[fault].when === 'before-connect') await injectFault();
-        during = await this.runOnce(scenario, stack, variant, { injectFault: FAULTS[fault].when === 'between-workflows' ? injectFault : undefined });
+        if (spec.when === 'before-connect') await injectFault();
+        const undoneDuring = spec.undoAfterS === undefined ? undefined : delay(spec.undoAfterS * 1000).then(undoFault);
+        during = await this.runOnce(scenario, stack, variant, {
+          injectFault: spec.when === 'between-workflows' ? injectFault : undefined,
+          undoneDuring,
+          notes,
+        });
       } finally {
-        await undo?.();
+        await undoFault();
       }
     } catch (error) {
       // The server, not the stack, is then not as the scenario needs it: this cell fails saying
@@ -113,7 +146,7 @@ export class CellRunner {
       return faultFailed(scenario, stack, variant, `the ${fault} of server ${scenario.server} could not be done or undone: ${(error as Error).message}`);
     }
     const faulted = undo !== undefined;
-    const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' } }, stack, variant, {});
+    const after = await this.runOnce({ ...scenario, fault: undefined, expect: { client: 'ok', worker: 'ok' }, findings: undefined }, stack, variant, {});
     const problem = !faulted
       ? `the cell ended before the ${fault} was done, so its outcome says nothing about it`
       : !after.passed
@@ -131,53 +164,67 @@ export class CellRunner {
 
   /**
    * `fault`: the cell is part of a fault's turn on its server (see {@link oneAtATime}), with
-   * `injectFault` when it does the fault between its workflows (ConnectionUnderTest.faultBetweenWorkflows).
+   * `injectFault` when it does the fault between its workflows (ConnectionUnderTest.faultBetweenWorkflows),
+   * `undoneDuring` when the fault is undone while the cell runs, and the harness's `notes` of it.
    * Such a cell takes the next free slot: the turns on a fault server are a run's longest chain
    * (23 s for server-paused alone), and each turn queued behind the other cells was the run's tail.
    */
-  private async runOnce(scenario: Scenario, stack: Stack, variant?: Variant, fault?: { injectFault?: () => Promise<void> }): Promise<CellResult> {
+  private async runOnce(scenario: Scenario, stack: Stack, variant?: Variant, fault?: CellFault): Promise<CellResult> {
     const release = await this.stackSlots[stack]({ first: fault !== undefined });
-    const injectFault = fault?.injectFault;
     try {
-      return await this.runInSlot(scenario, stack, variant, injectFault);
+      return await this.runInSlot(scenario, stack, variant, fault ?? {}, release);
     } finally {
       release();
     }
   }
 
-  private async runInSlot(scenario: Scenario, stack: Stack, variant?: Variant, injectFault?: () => Promise<void>): Promise<CellResult> {
+  /** `releaseSlot`: a held cell gives its slot back once it only waits. */
+  private async runInSlot(scenario: Scenario, stack: Stack, variant: Variant | undefined, fault: CellFault, releaseSlot: () => void): Promise<CellResult> {
     const endpoint = this.endpoints[scenario.server];
     if (!endpoint) throw new Error(`scenario ${scenario.name} needs server ${scenario.server}, which was not started`);
     const counterparts = this.counterpartsFor(endpoint);
     const setup = await this.withFreshNamespace(scenario, counterparts);
-    // A CONNECT proxy of the cell's own, so that its log shows this cell's tunnels and no other's.
-    const connectProxy = usesConnectProxy(setup) ? await this.unlessClosed(startConnectProxy) : undefined;
+    const via = setup.via && (await this.intermediaries.forCell(setup.via, this.upstreamOf(endpoint)));
+    const notes = fault.notes ?? new HarnessNotes();
     const child = this.childFor(scenario, stack, variant);
     // Waiting for a child slot is not the cell's time; only a child started for the cell takes one.
-    const releaseSlot = setup.environment !== undefined ? await childSlot() : undefined;
+    const ownChild = setup.environment !== undefined || scenario.hold !== undefined;
+    const releaseChildSlot = ownChild ? await childSlot() : undefined;
+    const cellStarted = Date.now();
+    let hold: Hold | undefined;
     try {
       const { target: configured, pem } = await connectionUnderTest(
         setup,
-        { server: endpoint.address, httpApi: endpoint.httpAddress, tlsProxy: (h2) => this.tlsProxy(endpoint, h2), connectProxy: connectProxy?.address },
+        { server: endpoint.address, httpApi: endpoint.httpAddress, via: via && { address: via.started.address, reached: via.reached } },
         this.pki,
         scenario.verify === 'payloads-encrypted-at-rest',
         endpoint.authorization,
       );
       const target = {
         ...configured,
-        ...(injectFault ? { faultBetweenWorkflows: true } : {}),
+        ...(fault.injectFault ? { faultBetweenWorkflows: true } : {}),
         ...(this.options.clientWithSdkDefaults && stack === 'client' ? { sdkDefaults: true } : {}),
+        ...(scenario.hold ? { hold: holdPlan(scenario.hold) } : {}),
       };
-      const harness = injectFault ? { ...counterparts.harnessSide(), injectFault } : counterparts.harnessSide();
-      const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, connectProxy?.address));
+      if (scenario.hold) hold = new Hold(scenario.hold, configured.tls, this.pki, notes, releaseSlot);
+      const harness = {
+        ...counterparts.harnessSide(),
+        ...(fault.injectFault ? { injectFault: fault.injectFault } : {}),
+        ...(hold ? { hold: () => hold!.next() } : {}),
+      };
+      const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, via?.started.address));
       const started = Date.now();
-      const made = await this.attempt(stack, target, harness, environment, child);
+      const made = await this.attempt(stack, target, harness, environment, child, ownChild);
+      hold?.stop();
+      await fault.undoneDuring;
       // The stack's own time: a child's start and its loading the SDK are the machine's, not the cell's.
       const ms = made.ms ?? Date.now() - started;
       let attempt = refusalExpected(scenario, made);
       const versions: Versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
-      const route = connectProxy && (await routeTaken(connectProxy));
+      const observed = via && (await via.started.observe(cellStarted));
+      const route = observed?.tunnels && (observed.tunnels.length > 0 ? 'proxy' : 'direct');
       if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);
+      const timeline = scenario.hold ? mergeTimeline(cellStarted, made.timeline ?? [], notes.events, observed?.events ?? []) : undefined;
       const context: ClassifyContext = {
         stack,
         clientTls: setup.tls ? true : setup.tls === undefined && setup.apiKey !== undefined,
@@ -193,39 +240,43 @@ export class CellRunner {
           setup.tls === undefined,
         ),
         versions,
+        ...(timeline ? { servedAfterRefusal: servedAfterRefusal(timeline) } : {}),
       };
       const serverName = setup.tls ? setup.tls.serverName : undefined;
       // A child's stores are the scenario's; an in-process cell's are the harness's own.
       const variables = environment?.variables ?? pickTrustStores(process.env);
-      const cell = await judge(scenario, stack, attempt, context, ms, () =>
-        gatherEvidence({ address: target.address, serverName, proxy: context.proxy }, this.knownIntermediates(), {
-          stack,
-          variables,
-          nodeFlags: environment?.nodeFlags,
-        }),
+      const read = timeline && classifyTimeline(timeline, (at: number) => ({ ...context, at, clientCert: hold?.renewedBefore(at) ? undefined : clientCertFacts(pem.cert, pem.key, at) }));
+      const cell = await judge(
+        scenario,
+        stack,
+        attempt,
+        context,
+        ms,
+        () =>
+          gatherEvidence({ address: target.address, serverName, proxy: context.proxy }, this.knownIntermediates(), {
+            stack,
+            variables,
+            nodeFlags: environment?.nodeFlags,
+          }),
+        read,
       );
       return route ? { ...cell, route } : cell;
     } finally {
-      releaseSlot?.();
-      await connectProxy?.stop();
+      hold?.stop();
+      releaseChildSlot?.();
+      await via?.release();
     }
   }
 
-  /** The TLS-terminating proxy in front of `endpoint`, with or without ALPN h2, started once per run. */
-  private tlsProxy(endpoint: ServerEndpoint, alpnH2: boolean): Promise<string> {
-    const key = `${endpoint.name}|${alpnH2}`;
-    let proxy = this.tlsProxies.get(key);
-    if (!proxy) {
-      const certificate = { cert: this.pki.certPath('server'), key: this.pki.keyPath('server') };
-      proxy = this.unlessClosed(() => startTlsProxy({ upstream: endpoint.address, certificate, alpnH2 }));
-      this.tlsProxies.set(key, proxy);
-    }
-    return proxy.then(({ address }) => address);
+  /** What an intermediary stands in front of: the server, and a certificate for proxies that terminate TLS. */
+  private upstreamOf(endpoint: ServerEndpoint): Upstream {
+    return { server: endpoint.address, certificate: { cert: this.pki.certPath('server'), key: this.pki.keyPath('server') } };
   }
 
   /**
-   * In this process; in a child started for the cell with the scenario's environment; or in the
-   * child shared by the cells of a release (the runner's Node and SDK) that need no environment.
+   * In this process; in a child started for the cell (`ownChild`: with the scenario's environment,
+   * or for a held cell, whose SDK logs go to its timeline); or in the child shared by the cells of
+   * a release (the runner's Node and SDK) that need no process of their own.
    */
   private attempt(
     stack: Stack,
@@ -233,13 +284,15 @@ export class CellRunner {
     harness: HarnessSide,
     environment: MaterializedEnvironment | undefined,
     child: Variant['child'],
+    ownChild: boolean,
   ): Promise<StackAttempt> {
     const { workflowBundlePath = this.workflowBundlePath, ...releases } = child ?? {};
-    if (environment) {
+    if (ownChild) {
       return runCellInChild(stack, target, harness, workflowBundlePath, {
-        env: cellEnvironment(environment.variables),
-        nodeFlags: environment.nodeFlags,
+        env: cellEnvironment(environment?.variables ?? {}),
+        nodeFlags: environment?.nodeFlags,
         ...releases,
+        ...(target.hold ? { timeoutMs: CHILD_CELL_TIMEOUT_MS + target.hold.workflowSleepMs } : {}),
       });
     }
     if (child) return this.sharedChild(releases).run(stack, target, harness, workflowBundlePath);
@@ -256,7 +309,7 @@ export class CellRunner {
 
   /** Start the shared child `scenarios` will need on `variant`, if any, with the stacks its cells run loaded. */
   private async loadSharedChild(scenarios: Scenario[], variant: Variant | undefined): Promise<void> {
-    const shared = (scenario: Scenario, stack: Stack) => !scenario.client.environment && this.childFor(scenario, stack, variant);
+    const shared = (scenario: Scenario, stack: Stack) => !scenario.client.environment && !scenario.hold && this.childFor(scenario, stack, variant);
     const stacks = STACKS.filter((stack) => scenarios.some((scenario) => this.endpoints[scenario.server] && shared(scenario, stack)));
     // A child that cannot load them fails each of its cells instead, saying why, as without this.
     const { nodePath, sdkDir } = variant?.child ?? this.options.child ?? {};
@@ -288,9 +341,9 @@ export class CellRunner {
     const keyOf = (scenario: Scenario) => `${scenario.server}|${namespaceOf(scenario)}|${scenario.client.codec !== undefined}`;
     const usable = scenarios.filter((scenario) => this.endpoints[scenario.server] && registered.includes(namespaceOf(scenario)));
     const withWorker = new Set(usable.filter(clientMayRunWorkflow).map(keyOf));
-    const behindTlsProxy = scenarios.filter(({ server, client }) => this.endpoints[server] && client.address?.startsWith('tls-proxy-'));
+    const withIntermediary = scenarios.filter(({ server, client }) => this.endpoints[server] && client.via);
     await Promise.all([
-      ...behindTlsProxy.map(({ server, client }) => this.tlsProxy(this.endpoints[server], client.address === 'tls-proxy-h2')),
+      this.intermediaries.warmUp(withIntermediary.map(({ server, client }) => ({ spec: client.via!, upstream: this.upstreamOf(this.endpoints[server]) }))),
       ...variants.map((variant) => this.loadSharedChild(scenarios, variant)),
       ...[...new Set(usable.map(keyOf))].map(async (key) => {
         const [server, namespace, encrypted] = key.split('|');
@@ -301,23 +354,10 @@ export class CellRunner {
     ]);
   }
 
-  private async unlessClosed<T extends { stop(): Promise<void> }>(start: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new Error('the matrix is stopping: no new proxy is started');
-    const started = await start();
-    if (!this.closed) return started;
-    await started.stop();
-    throw new Error('the matrix is stopping: no new proxy is started');
-  }
-
   async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all([
-      ...[...this.counterparts.values()].map((counterparts) => counterparts.close()),
-      ...[...this.tlsProxies.values()].map((proxy) => proxy.then((started) => started.stop(), () => undefined)),
-    ]);
+    await Promise.all([...[...this.counterparts.values()].map((counterparts) => counterparts.close()), this.intermediaries.close()]);
     for (const child of this.sharedChildren.values()) child.close();
     this.counterparts.clear();
-    this.tlsProxies.clear();
     this.sharedChildren.clear();
   }
 
@@ -383,13 +423,10 @@ export function leaksInProcess(scenario: Scenario, stack: Stack): boolean {
   return outcomes.some((outcome) => LEFT_BEHIND[stack].has(outcome));
 }
 
-function usesConnectProxy(setup: ClientSetup): boolean {
-  const values = Object.values(setup.environment?.variables ?? {});
-  return setup.proxy === 'connect-proxy' || values.some((value) => typeof value === 'object' && 'proxy' in value && value.proxy === 'connect-proxy');
-}
-
-async function routeTaken(proxy: ConnectProxy): Promise<Route> {
-  return (await proxy.tunnels()).length > 0 ? 'proxy' : 'direct';
+/** The server served again (a harness note) after the stack's connect was refused: it was not ready yet. */
+function servedAfterRefusal(timeline: Timeline): boolean {
+  const refused = timeline.events.find((event) => event.by !== 'harness' && /ECONNREFUSED|Connection refused|ConnectionRefused/i.test(event.text));
+  return refused !== undefined && timeline.events.some((event) => event.by === 'harness' && event.at > refused.at && event.text === SERVES_AGAIN);
 }
 
 /** A cell that worked, but not the way the scenario says it must, has failed its check. */
@@ -425,27 +462,35 @@ export async function judge(
   context: ClassifyContext,
   ms: number,
   evidence: GatherEvidence,
+  timeline?: Timeline,
 ): Promise<CellResult> {
   const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, evidence);
+  const findings = timeline ? findingsOf(timeline) : [];
+  const verdict = judged(scenario, stack, context.versions ?? ownVersions(), diagnosis, findings);
   return {
-    ...judged(scenario, stack, context.versions ?? ownVersions(), diagnosis),
+    ...verdict,
     detail: diagnosis ? pemDetail(diagnosis, context.pem ?? {}) : null,
     error,
     cause,
     ms,
+    ...(timeline ? { timeline } : {}),
   };
 }
 
 /** A fault cell that failed on the harness's side: the fault could not be put in place or undone. */
 function faultFailed(scenario: Scenario, stack: Stack, variant: Variant | undefined, detail: string): CellResult {
   const versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
-  return { ...judged(scenario, stack, versions, 'UNCLASSIFIED'), passed: false, detail, error: null, cause: null, ms: 0 };
+  return { ...judged(scenario, stack, versions, 'UNCLASSIFIED', []), passed: false, detail, error: null, cause: null, ms: 0 };
 }
 
-/** A cell's verdict on these releases: what was expected, the cause named (null: it succeeded), its explanation and fix. */
-function judged(scenario: Scenario, stack: Stack, versions: Versions, diagnosis: DiagnosisCode | null) {
+/**
+ * A cell's verdict on these releases: what was expected, the cause named (null: it succeeded), its
+ * explanation and fix, and whether what its timeline showed is what the scenario expects it to show.
+ */
+function judged(scenario: Scenario, stack: Stack, versions: Versions, diagnosis: DiagnosisCode | null, findings: DiagnosisCode[]) {
   const expectation = expectationFor(scenario.expect[stack], versions);
   const expectedDiagnosis = expectation === 'ok' ? null : expectation;
+  const expectedFindings = scenario.findings?.[stack] ?? [];
   return {
     scenario: scenario.name,
     family: scenario.family,
@@ -457,10 +502,14 @@ function judged(scenario: Scenario, stack: Stack, versions: Versions, diagnosis:
     diagnosis,
     explanation: diagnosis ? DIAGNOSES[diagnosis].explanation : null,
     fix: diagnosis ? fixFor(diagnosis, stack) : null,
-    passed: diagnosis === expectedDiagnosis,
+    findings,
+    expectedFindings,
+    passed: diagnosis === expectedDiagnosis && sameCodes(findings, expectedFindings),
     divergent: false,
   };
 }
+
+const sameCodes = (a: DiagnosisCode[], b: DiagnosisCode[]) => a.length === b.length && a.every((code) => b.includes(code));
 
 /** For a malformed PEM, which damage it has and where. */
 function pemDetail(diagnosis: DiagnosisCode, pem: PemInputs): string | null {

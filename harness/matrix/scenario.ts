@@ -5,11 +5,11 @@
 import type { ClientEncoding } from '../pki/encodings';
 import type { Mangling } from '../pki/pem-damage';
 import type { CredentialName } from '../pki/harness-pki';
-import type { ServerMode } from '../server/config';
+import type { DynamicConfig, ServerMode } from '../server/config';
+import type { DiagnosisCode } from '../diagnosis/codes';
 import type { Expectation, VersionedExpectation } from '../model/expectation';
-
-// Moved to model/expectation.ts; re-exported for scenarios/, which imports it from here.
-export type { Expectation } from '../model/expectation';
+import type { IntermediarySpec } from '../model/intermediary';
+import type { Stack } from '../model/stack';
 
 /** A server the matrix can start: its mode and the certificate its frontend presents. */
 export interface ServerSpec {
@@ -32,6 +32,8 @@ export interface ServerSpec {
   survivesRestart?: true;
   /** How often the server re-reads its certificate files (`global.tls.refreshInterval`), e.g. `1s`. */
   tlsRefreshInterval?: string;
+  /** Dynamic config the server starts with: the lifetime family shortens the server's timers this way. */
+  dynamicConfig?: DynamicConfig;
   about: string;
 }
 
@@ -47,10 +49,6 @@ export type AddressChoice =
   | 'nothing-listening'
   /** `https://localhost:<port>`, a URL where a host:port belongs. */
   | 'with-scheme'
-  /** `localhost:<port>` of a TLS-terminating proxy in front of the (plaintext) server, without ALPN. */
-  | 'tls-proxy-no-alpn'
-  /** The same proxy negotiating ALPN h2. */
-  | 'tls-proxy-h2'
   /** `localhost:<port>` of the server's HTTP API (7243 in the container), not its gRPC frontend. */
   | 'http-api';
 
@@ -85,8 +83,10 @@ export type EnvValue =
   | string
   /** The path of a certificate of the harness PKI, e.g. a CA file for NODE_EXTRA_CA_CERTS. */
   | { certificate: CredentialName }
-  /** `http://127.0.0.1:<port>` of the harness's HTTP CONNECT proxy, or of a port where nothing listens. */
-  | { proxy: 'connect-proxy' | 'nothing-listening' };
+  /** `http://127.0.0.1:<port>` of the cell's intermediary (ClientSetup.via), e.g. its CONNECT proxy. */
+  | { via: 'url' }
+  /** `http://127.0.0.1:<port>` of a port where nothing listens. */
+  | { proxy: 'nothing-listening' };
 
 /**
  * The environment the stack under test starts with. A cell with one runs in a child process
@@ -140,9 +140,36 @@ export interface ClientSetup {
   namespace?: string;
   codec?: CodecChoice;
   environment?: CellEnvironment;
-  /** The application's own proxy option (worker: `proxy: http-connect`; client: `grpc.http_proxy`). */
-  proxy?: 'connect-proxy';
+  /**
+   * What stands between the application and the server. One the application dials (a reverse
+   * proxy) takes the place of the server's address; one it names (a CONNECT proxy) is given by the
+   * environment (`{ via: 'url' }`) or by `proxyOption`.
+   */
+  via?: IntermediarySpec;
+  /** The application's own proxy option names `via` (worker: `proxy: http-connect`; client: `grpc.http_proxy`). */
+  proxyOption?: true;
+  /** A credential minted for the cell that expires this many seconds after the cell begins (family lifetime). */
+  expiring?: { credential: 'client-certificate' | 'api-key'; inS: number };
 }
+
+/**
+ * A connection held for a while after its first workflow (family lifetime): the worker polls its
+ * empty task queue, the client idles or awaits a long workflow's result, while time passes and
+ * the scenario's server, path or credentials do their part; then a workflow runs again.
+ */
+export interface HoldSpec {
+  /** How long the hold lasts, at most: it ends early when the worker fails. */
+  seconds: number;
+  /** What the client does meanwhile (default `idle`). */
+  client?: 'idle' | 'awaiting-result';
+  /** What the harness does during the hold, at seconds after it began. */
+  during?: { atS: number; action: HoldAction }[];
+  /** Worker options of the application under test. */
+  worker?: { pollers: 'autoscaling' };
+}
+
+/** `renew-client-certificate`: the stack replaces its connection with one holding a renewed certificate. */
+export type HoldAction = 'renew-client-certificate';
 
 /** When a fault is done: before the cell connects, or between its two workflows. */
 export type FaultTiming = 'before-connect' | 'between-workflows';
@@ -157,6 +184,8 @@ export type FaultTiming = 'before-connect' | 'between-workflows';
  * - `replace-server-cert`: between the two workflows, the frontend's certificate and key files are
  *   replaced by `certificate`, and the server's TLS refresh serves it to new connections.
  * - `replace-server-cert-untrusted-ca`: the same, with a certificate from a CA the client does not trust.
+ * - `start-late`: the server is stopped before the cell connects and started `undoAfterS` seconds
+ *   after the cell began, while the application connects (a server that starts after its workers).
  * A `between-workflows` fault gives the cell its shape: connect, a workflow, the fault, the next
  * workflow on the same connection (and the same worker), then a new connection with the same
  * options, whose outcome (accepted, or refused as the scenario expects) ends the cell.
@@ -166,7 +195,8 @@ export const FAULTS = {
   restart: { when: 'between-workflows' },
   'replace-server-cert': { when: 'between-workflows', certificate: 'serverReplacement' },
   'replace-server-cert-untrusted-ca': { when: 'between-workflows', certificate: 'serverOtherCa' },
-} as const satisfies Record<string, { when: FaultTiming; certificate?: CredentialName }>;
+  'start-late': { when: 'before-connect', undoAfterS: 2 },
+} as const satisfies Record<string, { when: FaultTiming; certificate?: CredentialName; undoAfterS?: number }>;
 
 export type Fault = keyof typeof FAULTS;
 
@@ -190,7 +220,8 @@ export type Family =
   | 'key-type'
   | 'encoding'
   | 'server-config'
-  | 'faults';
+  | 'faults'
+  | 'lifetime';
 
 /** Every family, in report order; a Record so that a family added to the union must be added here. */
 const FAMILY_ORDER: Record<Family, true> = {
@@ -208,6 +239,7 @@ const FAMILY_ORDER: Record<Family, true> = {
   encoding: true,
   'server-config': true,
   faults: true,
+  lifetime: true,
 };
 export const FAMILIES = Object.keys(FAMILY_ORDER) as Family[];
 
@@ -222,6 +254,11 @@ export interface Scenario<ServerName extends string = string> {
   expect: { client: Expectation | VersionedExpectation; worker: Expectation | VersionedExpectation };
   /** Why the stacks disagree, for scenarios where they do. */
   divergence?: string;
+  /**
+   * What each stack's timeline must show besides its outcome (default: nothing), judged like the
+   * outcome: a long poll cut that the worker survives silently still shows as LONG_POLL_CUT.
+   */
+  findings?: Partial<Record<Stack, DiagnosisCode[]>>;
   /** Which way each stack must reach the server, proved from the CONNECT proxy's log. */
   route?: { client: Route; worker: Route };
   /**
@@ -232,4 +269,6 @@ export interface Scenario<ServerName extends string = string> {
   verify?: 'payloads-encrypted-at-rest' | 'client-auth-refused';
   /** Something done to the scenario's server during the cell (family faults). */
   fault?: Fault;
+  /** The connection is held after its first workflow (family lifetime). */
+  hold?: HoldSpec;
 }

@@ -16,7 +16,7 @@ import { ensureServerBinary } from '../env/server-binary';
 import { ensureServerImage } from '../env/server-image';
 import { configureTestcontainers } from '../env/engine-host';
 import { runMatrixReport } from '../library/matrix';
-import { credentialsNeeded, needsProxySoftware, serversFor, setUpMatrixEnvironment } from '../matrix/environment';
+import { credentialsNeeded, softwareNeeded, serversFor, setUpMatrixEnvironment } from '../matrix/environment';
 import type { CellResult } from '../matrix/results';
 import { splitByDefaultPort } from '../matrix/run-matrix';
 import { CellRunner } from '../matrix/runner';
@@ -154,7 +154,7 @@ async function sdkDefaults(cells: CellResult[]): Promise<SdkDefaultCase[]> {
   const scenarios = negative.map((cell) => SCENARIOS.find((scenario) => scenario.name === cell.scenario)!).filter((scenario) => !scenario.fault);
   const environment = await setUpMatrixEnvironment(serversFor(scenarios, SERVERS), {
     certsRoot: os.tmpdir(),
-    proxySoftware: needsProxySoftware(scenarios),
+    software: softwareNeeded(scenarios),
     onDemand: credentialsNeeded(scenarios, SERVERS),
   });
   const { endpoints, workflowBundlePath } = environment.description;

@@ -1,6 +1,6 @@
 /** The rendered server YAML: what each mode turns on, and what it must leave off. */
 import { parse } from 'yaml';
-import { CONTAINER_JWKS_PATH, INTERNAL_SERVER_NAME, renderServerConfig, ServerTlsFiles, servicesOf } from './config';
+import { CONTAINER_DYNAMIC_CONFIG_PATH, CONTAINER_JWKS_PATH, INTERNAL_SERVER_NAME, renderDynamicConfig, renderServerConfig, ServerTlsFiles, servicesOf } from './config';
 
 const files: ServerTlsFiles = {
   frontend: { certFile: 'frontend.pem', keyFile: 'frontend.key' },
@@ -93,4 +93,14 @@ test('without the worker service: frontend, history and matching only, no system
   expect(Object.keys(config.services)).toEqual(['frontend', 'history', 'matching']);
   expect(config.global.tls).not.toHaveProperty('systemWorker');
   expect(config.global.authorization.authorizer).toBe('default');
+});
+
+test('dynamic config: a file the server reads at start, each key with one value, only when values are given', () => {
+  expect(parse(renderServerConfig('plain')).dynamicConfigClient).toBeUndefined();
+  const config = parse(renderServerConfig('plain', undefined, undefined, { dynamicConfig: { 'frontend.keepAliveMaxConnectionAge': '5s' } }));
+  expect(config.dynamicConfigClient.filepath).toBe(CONTAINER_DYNAMIC_CONFIG_PATH);
+  expect(parse(renderDynamicConfig({ 'frontend.keepAliveMaxConnectionAge': '5s', 'limit.blobSize.error': 1024 }))).toEqual({
+    'frontend.keepAliveMaxConnectionAge': [{ value: '5s' }],
+    'limit.blobSize.error': [{ value: 1024 }],
+  });
 });

@@ -13,6 +13,7 @@ export const FRONTEND_HTTP_PORT = 7243;
 export const CONTAINER_CERT_DIR = '/etc/temporal/certs';
 export const CONTAINER_CONFIG_PATH = '/etc/temporal/config.yaml';
 export const CONTAINER_JWKS_PATH = '/etc/temporal/auth/jwks.json';
+export const CONTAINER_DYNAMIC_CONFIG_PATH = '/etc/temporal/dynamic.yaml';
 /**
  * Where a file-backed store keeps its databases: the folder of the configuration, which exists
  * in any image the harness starts (it copies the configuration there) and lives in the
@@ -96,6 +97,19 @@ export interface ServerOptions {
    * took 0.52 of the 2 cores with it).
    */
   workerService?: boolean;
+  /**
+   * Dynamic config values (keys as the server names them, e.g. `frontend.keepAliveMaxConnectionAge`),
+   * read from a file once the server starts; the lifetime family shortens the server's timers this way.
+   */
+  dynamicConfig?: DynamicConfig;
+}
+
+/** Dynamic config as a flat map; durations are Go durations such as `5s`. */
+export type DynamicConfig = Record<string, string | number | boolean>;
+
+/** The dynamic config file: each key with one unconstrained value. */
+export function renderDynamicConfig(values: DynamicConfig): string {
+  return stringify(Object.fromEntries(Object.entries(values).map(([key, value]) => [key, [{ value }]])));
 }
 
 /**
@@ -209,6 +223,8 @@ export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles, auth?
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
+    // The server reads the file at start; no cell changes it afterwards, so it is never polled again in practice.
+    ...(options.dynamicConfig ? { dynamicConfigClient: { filepath: CONTAINER_DYNAMIC_CONFIG_PATH, pollInterval: '60s' } } : {}),
     archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },
     namespaceDefaults: { archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } } },
   };

@@ -24,6 +24,8 @@ const CERTIFICATE_SERVED_TIMEOUT_MS = 15_000;
 const POLL_INTERVAL_MS = 100;
 const PORT_RETRY_INTERVAL_MS = 500;
 const CONTAINER_LOG_LINES = 8;
+/** Seconds Docker gives a stopping server before it kills it: its state is in a file, and it exits in about one. */
+const STOP_GRACE_S = 2;
 
 /** Do `fault` to the server; `pki` holds the certificates a fault puts in place. */
 export async function applyFault(fault: Fault, endpoint: ServerEndpoint, pki: HarnessPkiFiles): Promise<UndoFault> {
@@ -50,6 +52,9 @@ async function doFault(fault: Fault, container: Dockerode.Container, endpoint: S
     case 'replace-server-cert':
     case 'replace-server-cert-untrusted-ca':
       return replaceFrontendCertificate(container, endpoint, pki, faultCertificate(fault)!);
+    case 'start-late':
+      await container.stop({ t: STOP_GRACE_S });
+      return () => startAgain(container, endpoint);
   }
 }
 
@@ -59,16 +64,30 @@ async function doFault(fault: Fault, container: Dockerode.Container, endpoint: S
  * holds nothing from after the restart.
  */
 async function restart(container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {
+  await bringUp(() => container.restart(), container, endpoint);
+}
+
+/** `docker start` of a stopped server, then SERVING again on the same host port. */
+function startAgain(container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {
+  return bringUp(() => container.start(), container, endpoint);
+}
+
+/** Start the server with `start` (waiting for its host port if another socket holds it), then until it serves there. */
+async function bringUp(start: () => Promise<unknown>, container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {
   try {
-    await container.restart();
+    await start();
   } catch (error) {
     if (!portTaken(error)) throw error;
     await startOnceThePortIsFree(container);
   }
+  await servingOnItsPort(container, endpoint);
+}
+
+async function servingOnItsPort(container: Dockerode.Container, endpoint: ServerEndpoint): Promise<void> {
   const published = (await container.inspect()).NetworkSettings.Ports[`${FRONTEND_GRPC_PORT}/tcp`]?.[0]?.HostPort;
   const expected = String(splitAddress(endpoint.address).port);
   if (published !== expected) {
-    throw new Error(`after the restart, Docker publishes the frontend on host port ${published ?? 'none'} instead of ${expected}: the server must bind its host ports explicitly (survivesRestart)`);
+    throw new Error(`after the start, Docker publishes the frontend on host port ${published ?? 'none'} instead of ${expected}: the server must bind its host ports explicitly (survivesRestart)`);
   }
   await servingAgain(container, endpoint);
 }

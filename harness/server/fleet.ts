@@ -96,6 +96,7 @@ async function containerFor(name: string, spec: ServerSpec, options: FleetOption
   }
   if (spec.requireClientAuth === false) container.withClientAuthNotRequired();
   if (spec.tlsRefreshInterval) container.withTlsRefreshInterval(spec.tlsRefreshInterval);
+  if (spec.dynamicConfig) container.withDynamicConfig(spec.dynamicConfig);
   if (spec.survivesRestart) {
     const [grpcPort, httpPort] = await freePortsBelowEphemeralRange(2);
     container.withFileStore().withHostPort(hostPort ?? grpcPort).withHttpHostPort(httpPort);

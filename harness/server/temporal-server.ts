@@ -21,12 +21,15 @@ import {
   AuthorizationConfig,
   CONTAINER_CERT_DIR,
   CONTAINER_CONFIG_PATH,
+  CONTAINER_DYNAMIC_CONFIG_PATH,
   CONTAINER_JWKS_PATH,
+  DynamicConfig,
   FRONTEND_CERT_FILE,
   FRONTEND_GRPC_PORT,
   FRONTEND_HTTP_PORT,
   FRONTEND_KEY_FILE,
   INTERNAL_SERVER_NAME,
+  renderDynamicConfig,
   renderServerConfig,
   ServerKeyPair,
   ServerMode,
@@ -134,6 +137,19 @@ export class TemporalServerContainer extends GenericContainer {
     return this;
   }
 
+  /**
+   * Dynamic config values the server starts with, e.g. `{ 'frontend.keepAliveMaxConnectionAge': '5s' }`
+   * (keys as the server's dynamicconfig package names them). Merged with earlier calls.
+   */
+  withDynamicConfig(values: DynamicConfig): this {
+    for (const [key, value] of Object.entries(values)) {
+      if (!/^[a-z]+\.[A-Za-z0-9.]+$/.test(key)) throw new Error(`"${key}" is not a dynamic config key (such as frontend.keepAliveMaxConnectionAge)`);
+      if (value === '') throw new Error(`dynamic config ${key} has an empty value`);
+    }
+    this.options = { ...this.options, dynamicConfig: { ...this.options.dynamicConfig, ...values } };
+    return this;
+  }
+
   /** Namespaces registered once the server is up (the full server creates none). */
   withNamespaces(...namespaces: string[]): this {
     this.namespaces = namespaces;
@@ -173,6 +189,9 @@ export class TemporalServerContainer extends GenericContainer {
     const auth: AuthorizationConfig | undefined = this.authorization && { audience: this.authorization.audience };
     if (this.authorization) {
       this.withCopyFilesToContainer([{ source: signingKeyFiles(this.authorization.keysDir).jwksPath, target: CONTAINER_JWKS_PATH, mode: 0o644 }]);
+    }
+    if (this.options.dynamicConfig) {
+      this.withCopyContentToContainer([{ content: renderDynamicConfig(this.options.dynamicConfig), target: CONTAINER_DYNAMIC_CONFIG_PATH }]);
     }
     if (this.mode === 'plain') {
       this.withCopyContentToContainer([{ content: renderServerConfig('plain', undefined, auth, this.options), target: CONTAINER_CONFIG_PATH }]);

@@ -1,6 +1,7 @@
 /** What both stacks share: the connection under test, the workflow's expected result, timers. */
 import type { TLSConfig, WorkflowHandle } from '@temporalio/client';
 import type { CodecChoice } from '../matrix/scenario';
+import type { TimelineEvent } from '../model/timeline';
 
 /**
  * A connection as the application under test would configure it. Plain data (the codec is named,
@@ -34,7 +35,32 @@ export interface ConnectionUnderTest {
    * and when, instead of the harness's verdict.
    */
   sdkDefaults?: boolean;
+  /**
+   * Hold the connection after its first workflow (family lifetime): the cell records a timeline,
+   * asks the harness's side to {@link HarnessSide.hold}, then runs a workflow again.
+   */
+  hold?: HoldPlan;
 }
+
+/** What the stack does while its connection is held. */
+export interface HoldPlan {
+  /**
+   * The client meanwhile: `idle`, or `awaiting-result` of a workflow that outlives the hold (its
+   * result is a long poll too). The worker always polls its empty task queue.
+   */
+  client: 'idle' | 'awaiting-result';
+  /** How long the workflow the client awaits sleeps (the hold's length). */
+  workflowSleepMs: number;
+  /** Worker options the scenario sets, such as autoscaling pollers. */
+  workerOptions?: { workflowTaskPollerBehavior?: { type: 'autoscaling' } };
+}
+
+/** What the harness's side tells a holding stack to do next. */
+export type HoldDirective =
+  /** The hold is over: run the workflow again. */
+  | { then: 'end' }
+  /** Replace the connection with a new one made with these TLS options (a renewed certificate), then hold on. */
+  | { then: 'reconnect'; tls: TLSConfig };
 
 /**
  * The harness's own worker and client as the stack under test sees them. Behind it is
@@ -54,10 +80,24 @@ export interface HarnessSide {
   checkEncryptedAtRest(namespace: string, workflowId: string): Promise<void>;
   /** Do the cell's fault to the server now; resolves once it is in place. */
   injectFault(): Promise<void>;
+  /**
+   * The stack holds its connection now (ConnectionUnderTest.hold): the harness does what the
+   * scenario has happen meanwhile, and answers with what the stack must do next.
+   */
+  hold(): Promise<HoldDirective>;
 }
 
 /** Where a cell failed, which tells the classifier what kind of error it is looking at. */
-export type Stage = 'configure' | 'connect' | 'worker' | 'workflow' | 'verify';
+export type Stage =
+  | 'configure'
+  | 'connect'
+  | 'worker'
+  | 'workflow'
+  | 'verify'
+  /** While the connection was held: a call failed (a poll, a result's long poll). */
+  | 'hold'
+  /** The workflow after the hold. */
+  | 'after-hold';
 
 export interface StackAttempt {
   error: unknown;
@@ -69,6 +109,8 @@ export interface StackAttempt {
    * ran (a child measures its own, so that starting it and loading the SDK are not counted).
    */
   ms?: number;
+  /** What the stack logged and its calls returned over time, for a held connection. */
+  timeline?: TimelineEvent[];
 }
 
 export const OK: StackAttempt = { error: null };

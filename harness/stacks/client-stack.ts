@@ -100,7 +100,7 @@ async function rotateApiKey(connection: Connection, namespace: string, key: stri
 }
 
 /** The channel's real error, from one call that is not retried; null when the call succeeds. */
-async function probeReason(options: ConnectionOptions): Promise<unknown> {
+export async function probeReason(options: ConnectionOptions): Promise<unknown> {
   let connection: Connection | undefined;
   try {
     connection = Connection.lazy({ ...options, interceptors: [] });

@@ -70,6 +70,10 @@ export class Counterparts {
       injectFault: async () => {
         throw new Error('this cell has no fault to inject');
       },
+      // The runner gives a held cell its own hold (matrix/held-cell.ts).
+      hold: async () => {
+        throw new Error('this cell does not hold its connection');
+      },
     };
   }
 

@@ -7,9 +7,6 @@ import semver from 'semver';
 import type { Expectation, VersionedExpectation } from '../model/expectation';
 import type { VersionAxis, VersionRange, Versions } from '../model/versions';
 
-// Moved to model/versions.ts; re-exported while harness/matrix/runner.ts still imports Versions from here.
-export type { Versions } from '../model/versions';
-
 /** The harness's own SDK and the Node running it: what an in-process cell runs on. */
 export function ownVersions(): Versions {
   return { sdk: require('@temporalio/client/package.json').version, node: process.versions.node };

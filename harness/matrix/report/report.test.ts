@@ -42,6 +42,8 @@ function cell(
     detail: null,
     error: diagnosis && `14 UNAVAILABLE: ${diagnosis.toLowerCase()} (from the ${stack})`,
     cause: null,
+    findings: [],
+    expectedFindings: [],
     passed: expected === actual,
     divergent: false,
     ms: stack === 'client' ? 312 : 845,

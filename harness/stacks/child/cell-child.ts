@@ -35,6 +35,7 @@ function harnessFor(taskId: number): HarnessSide {
     runWorkflow: (...args) => call('runWorkflow', ...args),
     checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
     injectFault: () => call('injectFault'),
+    hold: () => call('hold'),
   };
 }
 
@@ -79,6 +80,7 @@ async function run(message: ChildTask & { taskId: number }): Promise<StackAttemp
   }
   const target = withBuffers(message.target);
   const harness = harnessFor(message.taskId);
+  if (target.hold) return timed(HELD_STACKS[message.stack](), target, harness, message.workflowBundlePath);
   // The SDK is loaded before the clock starts, as an application has it loaded before it connects.
   if (message.stack === 'client') return timed(loadStack('client').runClientCell, target, harness);
   return timed(loadStack('worker').runWorkerCell, target, harness, message.workflowBundlePath);
@@ -89,6 +91,17 @@ async function timed<Args extends unknown[]>(stack: (...args: Args) => Promise<S
   const attempt = await stack(...args);
   return { ...attempt, ms: Math.round(performance.now() - begin) };
 }
+
+type HeldStack = (target: ConnectionUnderTest, harness: HarnessSide, workflowBundlePath: string) => Promise<StackAttempt>;
+
+/**
+ * A held cell (family lifetime) has this process to itself: it installs its own SDK Runtime and
+ * grpc-js logger, which record onto its timeline (stacks/held/sdk-logs.ts).
+ */
+const HELD_STACKS: Record<Stack, () => HeldStack> = {
+  client: () => require('../held/held-client').runHeldClientCell,
+  worker: () => require('../held/held-worker').runHeldWorkerCell,
+};
 
 function loadStack(stack: 'client'): typeof import('../client-stack');
 function loadStack(stack: 'worker'): typeof import('../worker-stack');

@@ -29,10 +29,12 @@ export interface ChildCellOptions {
   nodePath?: string;
   /** A folder whose node_modules holds the `@temporalio/*` packages the child loads. */
   sdkDir?: string;
+  /** How long the cell may take before its child is killed (default {@link CHILD_CELL_TIMEOUT_MS}; a held cell takes its hold too). */
+  timeoutMs?: number;
 }
 
 /** A child that has not answered by then is killed; cells bound their own steps well below it. */
-const CHILD_CELL_TIMEOUT_MS = 60_000;
+export const CHILD_CELL_TIMEOUT_MS = 60_000;
 const STDERR_KEPT = 4000;
 
 const ENTRY = path.join(__dirname, `cell-child${path.extname(__filename)}`);
@@ -55,7 +57,7 @@ export function runCellInChild(
   workflowBundlePath: string,
   options: ChildCellOptions,
 ): Promise<StackAttempt> {
-  return new CellProcess(options, { keepAlive: false }).run(cellTask(stack, target, workflowBundlePath, options), harness);
+  return new CellProcess(options, { keepAlive: false }).run(cellTask(stack, target, workflowBundlePath, options), harness, options.timeoutMs);
 }
 
 /** `validate`'s probe of one stack (validate/stack-probes.ts), in a child on another Node or SDK release. */
@@ -140,14 +142,14 @@ class CellProcess {
     });
   }
 
-  run(task: ChildTask, harness?: HarnessSide): Promise<StackAttempt> {
+  run(task: ChildTask, harness?: HarnessSide, timeoutMs = CHILD_CELL_TIMEOUT_MS): Promise<StackAttempt> {
     const taskId = this.nextTaskId++;
     return new Promise<StackAttempt>((resolve) => {
       const timer = setTimeout(() => {
-        settle({ error: new CellTimeoutError(`the cell's child process did not finish within ${CHILD_CELL_TIMEOUT_MS}ms`), stage: 'connect' });
+        settle({ error: new CellTimeoutError(`the cell's child process did not finish within ${timeoutMs}ms`), stage: 'connect' });
         // A one-task child is of no further use; a shared one keeps serving the others.
         if (!this.mode.keepAlive) this.stop();
-      }, CHILD_CELL_TIMEOUT_MS);
+      }, timeoutMs);
       const settle = (attempt: StackAttempt) => {
         clearTimeout(timer);
         this.tasks.delete(taskId);

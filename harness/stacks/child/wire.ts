@@ -7,6 +7,7 @@
 import type { Stack } from '../../model/stack';
 import type { StackProbeTarget } from '../../validate/stack-probes';
 import type { ConnectionUnderTest, HarnessSide, Stage, StackAttempt } from '../cell';
+import type { TimelineEvent } from '../../model/timeline';
 
 /** How deep a cause chain is kept; errorText reads five levels. */
 const CAUSE_DEPTH = 8;
@@ -28,6 +29,8 @@ export interface WireAttempt {
   cause?: WireValue;
   stage?: Stage;
   ms?: number;
+  /** Plain data already: crosses as it is. */
+  timeline?: TimelineEvent[];
 }
 
 export type HarnessMethod = keyof HarnessSide;
@@ -83,6 +86,7 @@ export function attemptToWire(attempt: StackAttempt): WireAttempt {
     ...(attempt.cause ? { cause: toWire(attempt.cause) } : {}),
     ...(attempt.stage ? { stage: attempt.stage } : {}),
     ...(attempt.ms !== undefined ? { ms: attempt.ms } : {}),
+    ...(attempt.timeline ? { timeline: attempt.timeline } : {}),
   };
 }
 
@@ -92,6 +96,7 @@ export function attemptFromWire(wire: WireAttempt): StackAttempt {
     ...(wire.cause ? { cause: fromWire(wire.cause) } : {}),
     ...(wire.stage ? { stage: wire.stage } : {}),
     ...(wire.ms !== undefined ? { ms: wire.ms } : {}),
+    ...(wire.timeline ? { timeline: wire.timeline } : {}),
   };
 }
 

@@ -1,0 +1,23 @@
+/**
+ * What can stand between the application and the server, as a scenario names it: a kind and its
+ * options. Each kind is a module of harness/intermediaries (found through its registry); adding
+ * one adds an entry here and a module there, and no branch anywhere else.
+ */
+
+export interface IntermediaryOptions {
+  /** nginx `stream`: TLS terminated in front of the plaintext server, negotiating ALPN h2 or no protocol at all. */
+  'tls-proxy': { alpn: 'h2' | 'none' };
+  /** tinyproxy: an HTTP CONNECT proxy that the application names (proxy variables, or its own proxy option). */
+  'connect-proxy': Record<never, never>;
+  /**
+   * nginx `grpc_pass` over HTTP/2, as an ingress or API gateway is: it ends a call whose response
+   * has not started within `readTimeoutS` (`grpc_read_timeout`) with its own 504 page. `upstream:
+   * 'nothing-listening'` points it at a port where nothing listens, so it answers every call with 502.
+   */
+  'grpc-proxy': { readTimeoutS: number; upstream?: 'server' | 'nothing-listening' };
+}
+
+export type IntermediaryKind = keyof IntermediaryOptions;
+
+/** One intermediary: its kind and that kind's options. */
+export type IntermediarySpec = { [K in IntermediaryKind]: { kind: K } & IntermediaryOptions[K] }[IntermediaryKind];
