@@ -88,6 +88,31 @@ export const SERVERS = {
     dynamicConfig: { 'frontend.keepAliveMaxConnectionAge': '4s', 'frontend.keepAliveMaxConnectionAgeGrace': '2s' },
     about: 'TLS, closing every connection after 4 s (frontend.keepAliveMaxConnectionAge, 5 min by default, ±10 %) with 2 s of grace for calls in flight (70 s by default).',
   },
+  'mtls-max-age': {
+    mode: 'mtls',
+    certificate: 'server',
+    dynamicConfig: { 'frontend.keepAliveMaxConnectionAge': '4s', 'frontend.keepAliveMaxConnectionAgeGrace': '2s' },
+    about: 'Mutual TLS, closing every connection after 4 s (2 s of grace): each client handshakes again every few seconds.',
+  },
+  'tls-auth-short-poll': {
+    mode: 'tls',
+    certificate: 'server',
+    authorization: {},
+    dynamicConfig: { 'matching.longPollExpirationInterval': '3s', 'history.longPollExpirationInterval': '3s' },
+    about: 'TLS with authorization, its long polls ended after 3 s: a poll in flight when a key expires ends soon, and the next is refused.',
+  },
+  'tls-late': {
+    mode: 'tls',
+    certificate: 'server',
+    survivesRestart: true,
+    about: "Like tls, for the lifetime family's server-starts-late alone: its cells stop it and start it again, so no other cell may share it.",
+  },
+  'tls-strict-pings': {
+    mode: 'tls',
+    certificate: 'server',
+    dynamicConfig: { 'frontend.keepAliveMinTime': '60s', 'frontend.keepAliveMaxConnectionIdle': '10m' },
+    about: 'TLS, refusing pings more often than every 60 s (frontend.keepAliveMinTime, 10 s by default), and not closing idle connections within a cell (keepAliveMaxConnectionIdle 10 min; 2 min by default).',
+  },
 } as const satisfies Record<string, ServerSpec>;
 
 export type ServerName = keyof typeof SERVERS;

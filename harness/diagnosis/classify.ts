@@ -97,6 +97,8 @@ const tokenTime = (c: ClassifyContext) => (c.apiKey?.facts ? timeProblem(c.apiKe
 
 /** The calls that wait on the server: a worker's task polls, a client's wait for a result (both stacks' names for them). */
 const LONG_POLL = /poll_\w+_task_queue|Poll\w+TaskQueue|get_workflow_execution_history|GetWorkflowExecutionHistory|Workflow execution history/i;
+/** The server's blob size limit, or a gRPC receiver's message limit (grpc-go, grpc-js and tonic words). */
+export const SIZE_LIMIT = /Blob data size exceeds limit|message larger than max|decoded message length too large|TMPRL1103\] Attempted to upload payloads with size that exceeded the error limit/i;
 /** An HTTP status where a gRPC response belongs: grpc-js says so, sdk-core reads the HTML page as a message and says where it came from. */
 const HTTP_STATUS = /Received HTTP status code \d{3}|while receiving response with status: \d{3}|itself with a \d{3}|its own \d{3}/;
 
@@ -194,6 +196,10 @@ export const RULES: readonly Rule[] = [
   // (its 504 page, when the proxy's read timeout ran out first), or any call answered with a page.
   { code: 'LONG_POLL_CUT', pattern: new RegExp(`(${LONG_POLL.source})[\\s\\S]*(\\b504\\b|Gateway Timeout)`, 'i') },
   { code: 'PROXY_HTTP_ERROR', pattern: HTTP_STATUS },
+  // grpc-js's words when a server answers its pings with GOAWAY ENHANCE_YOUR_CALM "too_many_pings".
+  { code: 'KEEPALIVE_REFUSED', pattern: /rejected by server because of excess pings|too_many_pings/i },
+  // A keepalive ping the peer never answered: the connection died without a word (a NAT that forgot it).
+  { code: 'IDLE_CONNECTION_DROPPED', pattern: /KeepAliveTimedOut|Ping timeout passed without response|NAT forgot/ },
 
   // Protocol and reachability.
   { code: 'API_KEY_IMPLIES_TLS', pattern: /wrong version number|InvalidContentType|packet length too long/i, when: (c) => c.tlsImpliedByApiKey === true, phase: 'connect' },
@@ -224,6 +230,7 @@ export const RULES: readonly Rule[] = [
 
   // After connecting.
   { code: 'MTLS_NOT_ENFORCED', pattern: /ClientAuthNotEnforcedError/ },
+  { code: 'PAYLOAD_TOO_LARGE', pattern: SIZE_LIMIT },
   { code: 'NAMESPACE_NOT_FOUND', pattern: /Namespace not found|Namespace \S+ is not found|NamespaceNotFound/i },
   { code: 'PAYLOAD_UNDECODABLE', pattern: /Unknown encoding|cannot decrypt payload/i },
   { code: 'TIMEOUT', pattern: /did not settle within|Failed to connect before the deadline|DEADLINE_EXCEEDED/i },

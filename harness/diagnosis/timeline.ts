@@ -39,3 +39,53 @@ export function findingsOf(timeline: Timeline): DiagnosisCode[] {
 export function mergeTimeline(startedAt: number, ...sources: TimelineEvent[][]): Timeline {
   return { startedAt, events: sources.flat().sort((a, b) => a.at - b.at) };
 }
+
+/**
+ * What the timeline last named before `at`: the cause of a call that only timed out (a workflow
+ * the worker never got, because the NAT had dropped its connection, says nothing but "timed out").
+ */
+export function lastCauseBefore(timeline: Timeline, at: number): DiagnosisCode | undefined {
+  return [...timeline.events].reverse().find((event) => event.code && event.at <= at)?.code;
+}
+
+/** The words of the timeline's coded events, for the details they hold (which limit, which status). */
+export function timelineText(timeline: Timeline | undefined): string {
+  return (timeline?.events ?? []).flatMap((event) => (event.code ? [event.text] : [])).join('\n');
+}
+
+/** Events of one kind on a timeline: the same witness saying the same thing (numbers aside), how often and when. */
+export interface EventGroup {
+  by: string;
+  level?: string;
+  code?: DiagnosisCode;
+  /** The first event's words. */
+  text: string;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/**
+ * The timeline condensed for a reader: repeated events (a poll cut every 3 s, 84 times) become one
+ * line with their count and first and last time, in the order each kind first appeared.
+ */
+export function condenseTimeline(timeline: Timeline): EventGroup[] {
+  const groups = new Map<string, EventGroup>();
+  for (const event of timeline.events) {
+    const key = [event.by, event.level, event.code, event.text.replace(/\d+(\.\d+)?/g, '#')].join('|');
+    const group = groups.get(key);
+    if (group) {
+      group.count++;
+      group.lastAt = event.at;
+    } else {
+      groups.set(key, { by: event.by, level: event.level, code: event.code, text: event.text, count: 1, firstAt: event.at, lastAt: event.at });
+    }
+  }
+  return [...groups.values()];
+}
+
+/** `3.9 s` or `3.9-98.7 s ×84`, relative to the timeline's start. */
+export function groupTime(timeline: Pick<Timeline, 'startedAt'>, group: EventGroup): string {
+  const seconds = (at: number) => ((at - timeline.startedAt) / 1000).toFixed(1);
+  return group.count === 1 ? `${seconds(group.firstAt)} s` : `${seconds(group.firstAt)}-${seconds(group.lastAt)} s ×${group.count}`;
+}

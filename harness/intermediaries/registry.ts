@@ -6,6 +6,7 @@
 import type { IntermediaryKind, IntermediarySpec } from '../model/intermediary';
 import { connectProxy } from './connect-proxy';
 import { grpcProxy } from './grpc-proxy';
+import { nat } from './nat';
 import type { IntermediaryModule, StartedIntermediary, Upstream } from './intermediary';
 import type { Software } from './software';
 import { tlsProxy } from './tls-proxy';
@@ -14,6 +15,7 @@ export const INTERMEDIARIES: { [K in IntermediaryKind]: IntermediaryModule<K> } 
   'tls-proxy': tlsProxy,
   'connect-proxy': connectProxy,
   'grpc-proxy': grpcProxy,
+  nat,
 };
 
 export function moduleOf<K extends IntermediaryKind>(spec: { kind: K }): IntermediaryModule<K> {

@@ -22,6 +22,7 @@ export const SOFTWARE = {
   nginx: { name: 'nginx', present: () => existsSync(NGINX), debianPackages: ['nginx'] },
   nginxStream: { name: "nginx's stream module", present: () => existsSync(NGINX_STREAM_MODULE), debianPackages: ['libnginx-mod-stream'] },
   tinyproxy: { name: 'tinyproxy', present: () => commandExists(TINYPROXY), debianPackages: ['tinyproxy-bin'] },
+  iptables: { name: 'iptables', present: () => commandExists('iptables') && commandExists('ss'), debianPackages: ['iptables', 'iproute2'] },
 } satisfies Record<string, Software>;
 
 /** Names found present already: each cell starting a proxy asks again, and a check forks. */

@@ -169,6 +169,7 @@ const INTERMEDIARY_OPTIONS: { [K in IntermediaryKind]: Record<keyof Intermediary
   'tls-proxy': { alpn: oneOf(['h2', 'none']) },
   'connect-proxy': {},
   'grpc-proxy': { readTimeoutS: positive, upstream: optional(oneOf(['server', 'nothing-listening'])) },
+  nat: { forgetsAfterS: positive },
 };
 const intermediary: Check = (value, field) => {
   const kind = (value as { kind?: unknown } | null)?.kind;
@@ -198,6 +199,12 @@ const hold = shape<HoldSpec>({
   client: optional(oneOf(['idle', 'awaiting-result'])),
   during: optional(listOf(shape<NonNullable<HoldSpec['during']>[number]>({ atS: positive, action: oneOf(['renew-client-certificate']) }))),
   worker: optional(shape<NonNullable<HoldSpec['worker']>>({ pollers: oneOf(['autoscaling']) })),
+  next: optional(
+    either(
+      shape<{ payloadBytes: number }>({ payloadBytes: positive }),
+      shape<{ historyOf: unknown }>({ historyOf: shape<{ activities: number; bytes: number }>({ activities: positive, bytes: positive }) }),
+    ),
+  ),
 });
 const route = oneOf(['proxy', 'direct']);
 const scenarioShape = shape<Scenario>({

@@ -13,12 +13,19 @@ import type { HoldSpec } from './scenario';
 /** A renewed certificate lives long past any cell. */
 const RENEWED_LIFE_S = 60 * 60;
 
+/**
+ * A held cell's process also logs what grpc-js's keepalive does (its tracer writes at DEBUG):
+ * a ping that went unanswered is all the client ever says of a connection that died silently.
+ */
+export const HELD_CELL_VARIABLES = { GRPC_TRACE: 'keepalive', GRPC_VERBOSITY: 'DEBUG' };
+
 /** What the stack does while held, from the scenario's hold. */
 export function holdPlan(hold: HoldSpec): HoldPlan {
   return {
     client: hold.client ?? 'idle',
     workflowSleepMs: hold.seconds * 1000,
     ...(hold.worker?.pollers === 'autoscaling' ? { workerOptions: { workflowTaskPollerBehavior: { type: 'autoscaling' as const } } } : {}),
+    ...(hold.next ? { next: hold.next } : {}),
   };
 }
 

@@ -47,6 +47,18 @@ export function splitByDefaultPort(
 }
 
 /**
+ * The order cells ask for their slots: every cell at once, but the runner's per-stack slots decide
+ * how many are in flight, first come first served. Fault cells queue first: they take turns on
+ * their servers (28 s for the family alone), so started last they would be the run's tail; waiting
+ * for their turn, they hold no slot. Then held cells, the longest hold first: a held cell gives its
+ * slot back once it only waits, and one of 150 s started last would end the run 150 s later.
+ */
+export function cellOrder(scenarios: Scenario[]): Scenario[] {
+  const held = (scenario: Scenario) => scenario.hold?.seconds ?? 0;
+  return [...scenarios.filter((scenario) => scenario.fault), ...scenarios.filter((scenario) => !scenario.fault).sort((a, b) => held(b) - held(a))];
+}
+
+/**
  * Cells in flight at once, per stack: `concurrency` as given, else the defaults shared with the
  * other matrix runs on this machine (counted once they are all set up).
  */
@@ -108,10 +120,7 @@ export async function runMatrix(
       options.onCell?.(cell, ++done, total);
       return cell;
     };
-    // Every cell at once: the runner's per-stack slots decide how many are in flight. Fault cells
-    // queue first: they take turns on their servers (28 s for the family alone), so started
-    // last they would be the run's tail; waiting for their turn, they hold no slot.
-    const inOrder = [...scenarios.filter((scenario) => scenario.fault), ...scenarios.filter((scenario) => !scenario.fault)];
+    const inOrder = cellOrder(scenarios);
     const cells = await Promise.all(
       STACKS.flatMap((stack) => runs.flatMap((variant) => inOrder.map((scenario) => runner.run(scenario, stack, variant).then(report)))),
     );

@@ -23,7 +23,8 @@ import { materializeEnvironment, type MaterializedEnvironment } from './cell-env
 import { Intermediaries } from '../intermediaries/registry';
 import type { Upstream } from '../intermediaries/intermediary';
 import { clientProxy } from '../diagnosis/proxies';
-import { classifyTimeline, findingsOf, mergeTimeline } from '../diagnosis/timeline';
+import { causeDetail } from '../diagnosis/details';
+import { classifyTimeline, findingsOf, lastCauseBefore, mergeTimeline, timelineText } from '../diagnosis/timeline';
 import { connectionUnderTest, PemInputs } from './materialize';
 import { apiKeyEvidence } from '../auth/evidence';
 import type { CellResult, ScenarioResult } from './results';
@@ -31,7 +32,7 @@ import { STACKS, type Stack } from '../model/stack';
 import type { Timeline } from '../model/timeline';
 import type { Versions } from '../model/versions';
 import { FAULTS, type Route, type Scenario } from './scenario';
-import { HarnessNotes, Hold, holdPlan } from './held-cell';
+import { HarnessNotes, HELD_CELL_VARIABLES, Hold, holdPlan } from './held-cell';
 import { expectationFor, ownVersions } from '../versions/ranges';
 import { versionChanges } from '../versions/changes';
 import type { Variant } from '../versions/variants';
@@ -65,8 +66,10 @@ export interface CellRunnerOptions {
 interface CellFault {
   /** Do the fault now (between the cell's workflows). */
   injectFault?: () => Promise<void>;
-  /** Settles once the fault, undone while the cell runs, is over: the cell is judged after it. */
-  undoneDuring?: Promise<void>;
+  /** Do the fault just before the stack connects. */
+  beforeConnect?: () => Promise<void>;
+  /** Wait for what the fault does during the cell (a server that starts late) before the cell is judged. */
+  afterAttempt?: () => Promise<void>;
   /** The harness's notes of what it did, for a held cell's timeline. */
   notes?: HarnessNotes;
 }
@@ -121,21 +124,31 @@ export class CellRunner {
     };
     const undoFault = () => {
       undoing ??= (async () => {
+        if (!undo) return;
         notes.note(`the harness undoes "${fault}"`);
         await undo?.();
         notes.note(SERVES_AGAIN);
       })();
       return undoing;
     };
+    let undoneLater: Promise<void> | undefined;
     let during: CellResult;
     try {
       try {
-        if (spec.when === 'before-connect') await injectFault();
-        const undoneDuring = spec.undoAfterS === undefined ? undefined : delay(spec.undoAfterS * 1000).then(undoFault);
         during = await this.runOnce(scenario, stack, variant, {
-          injectFault: spec.when === 'between-workflows' ? injectFault : undefined,
-          undoneDuring,
           notes,
+          ...(spec.when === 'between-workflows'
+            ? { injectFault }
+            : {
+                // Done once the cell has its slots, so that its time is not spent waiting for them.
+                beforeConnect: async () => {
+                  await injectFault();
+                  if (spec.undoAfterS !== undefined) undoneLater = delay(spec.undoAfterS * 1000).then(undoFault);
+                },
+                afterAttempt: async () => {
+                  await undoneLater;
+                },
+              }),
         });
       } finally {
         await undoFault();
@@ -163,9 +176,8 @@ export class CellRunner {
   }
 
   /**
-   * `fault`: the cell is part of a fault's turn on its server (see {@link oneAtATime}), with
-   * `injectFault` when it does the fault between its workflows (ConnectionUnderTest.faultBetweenWorkflows),
-   * `undoneDuring` when the fault is undone while the cell runs, and the harness's `notes` of it.
+   * `fault`: the cell is part of a fault's turn on its server (see {@link oneAtATime}), and does
+   * the fault before it connects or between its workflows (ConnectionUnderTest.faultBetweenWorkflows).
    * Such a cell takes the next free slot: the turns on a fault server are a run's longest chain
    * (23 s for server-paused alone), and each turn queued behind the other cells was the run's tail.
    */
@@ -190,9 +202,10 @@ export class CellRunner {
     // Waiting for a child slot is not the cell's time; only a child started for the cell takes one.
     const ownChild = setup.environment !== undefined || scenario.hold !== undefined;
     const releaseChildSlot = ownChild ? await childSlot() : undefined;
-    const cellStarted = Date.now();
     let hold: Hold | undefined;
     try {
+      await fault.beforeConnect?.();
+      const cellStarted = Date.now();
       const { target: configured, pem } = await connectionUnderTest(
         setup,
         { server: endpoint.address, httpApi: endpoint.httpAddress, via: via && { address: via.started.address, reached: via.reached } },
@@ -206,7 +219,12 @@ export class CellRunner {
         ...(this.options.clientWithSdkDefaults && stack === 'client' ? { sdkDefaults: true } : {}),
         ...(scenario.hold ? { hold: holdPlan(scenario.hold) } : {}),
       };
-      if (scenario.hold) hold = new Hold(scenario.hold, configured.tls, this.pki, notes, releaseSlot);
+      // A held cell only waits: it gives back both its slots.
+      const releaseSlots = () => {
+        releaseSlot();
+        releaseChildSlot?.();
+      };
+      if (scenario.hold) hold = new Hold(scenario.hold, configured.tls, this.pki, notes, releaseSlots);
       const harness = {
         ...counterparts.harnessSide(),
         ...(fault.injectFault ? { injectFault: fault.injectFault } : {}),
@@ -216,7 +234,7 @@ export class CellRunner {
       const started = Date.now();
       const made = await this.attempt(stack, target, harness, environment, child, ownChild);
       hold?.stop();
-      await fault.undoneDuring;
+      await fault.afterAttempt?.();
       // The stack's own time: a child's start and its loading the SDK are the machine's, not the cell's.
       const ms = made.ms ?? Date.now() - started;
       let attempt = refusalExpected(scenario, made);
@@ -289,7 +307,7 @@ export class CellRunner {
     const { workflowBundlePath = this.workflowBundlePath, ...releases } = child ?? {};
     if (ownChild) {
       return runCellInChild(stack, target, harness, workflowBundlePath, {
-        env: cellEnvironment(environment?.variables ?? {}),
+        env: cellEnvironment({ ...(target.hold ? HELD_CELL_VARIABLES : {}), ...environment?.variables }),
         nodeFlags: environment?.nodeFlags,
         ...releases,
         ...(target.hold ? { timeoutMs: CHILD_CELL_TIMEOUT_MS + target.hold.workflowSleepMs } : {}),
@@ -464,12 +482,13 @@ export async function judge(
   evidence: GatherEvidence,
   timeline?: Timeline,
 ): Promise<CellResult> {
-  const { error, cause, diagnosis } = await diagnoseAttempt(attempt, context, evidence);
+  const { error, cause, diagnosis: named } = await diagnoseAttempt(attempt, context, evidence);
   const findings = timeline ? findingsOf(timeline) : [];
+  const diagnosis = named === 'TIMEOUT' && timeline ? (lastCauseBefore(timeline, Date.now()) ?? named) : named;
   const verdict = judged(scenario, stack, context.versions ?? ownVersions(), diagnosis, findings);
   return {
     ...verdict,
-    detail: diagnosis ? pemDetail(diagnosis, context.pem ?? {}) : null,
+    detail: diagnosis ? detailOf(diagnosis, attempt, context.pem ?? {}, `${error} ${cause ?? ''} ${timelineText(timeline)}`) : null,
     error,
     cause,
     ms,
@@ -510,6 +529,12 @@ function judged(scenario: Scenario, stack: Stack, versions: Versions, diagnosis:
 }
 
 const sameCodes = (a: DiagnosisCode[], b: DiagnosisCode[]) => a.length === b.length && a.every((code) => b.includes(code));
+
+/** What makes the cause specific: the PEM's damage, the limit or status the words name, what the stack itself said of its failure. */
+function detailOf(diagnosis: DiagnosisCode, attempt: StackAttempt, pem: PemInputs, text: string): string | null {
+  const parts = [pemDetail(diagnosis, pem) ?? causeDetail(diagnosis, text), attempt.detail].filter(Boolean);
+  return parts.length > 0 ? parts.join('; ') : null;
+}
 
 /** For a malformed PEM, which damage it has and where. */
 function pemDetail(diagnosis: DiagnosisCode, pem: PemInputs): string | null {

@@ -166,7 +166,16 @@ export interface HoldSpec {
   during?: { atS: number; action: HoldAction }[];
   /** Worker options of the application under test. */
   worker?: { pollers: 'autoscaling' };
+  /** What the workflow after the hold carries (default: the greeting). */
+  next?: NextWorkflow;
 }
+
+/**
+ * A workflow with large messages: `payloadBytes`, a payload the stack under test sends (the
+ * client as the workflow's input, the worker as its activity's result); `historyOf`, activities
+ * whose results make a large history, which the client then reads whole (fetchHistory).
+ */
+export type NextWorkflow = { payloadBytes: number } | { historyOf: { activities: number; bytes: number } };
 
 /** `renew-client-certificate`: the stack replaces its connection with one holding a renewed certificate. */
 export type HoldAction = 'renew-client-certificate';

@@ -15,6 +15,11 @@ export interface IntermediaryOptions {
    * 'nothing-listening'` points it at a port where nothing listens, so it answers every call with 502.
    */
   'grpc-proxy': { readTimeoutS: number; upstream?: 'server' | 'nothing-listening' };
+  /**
+   * A plain TCP relay standing for a NAT or stateful firewall: `forgetsAfterS` seconds after the
+   * first flow through it began, it silently drops every packet of the flows it carries then; new flows pass.
+   */
+  nat: { forgetsAfterS: number };
 }
 
 export type IntermediaryKind = keyof IntermediaryOptions;

@@ -1,6 +1,7 @@
 /** What both stacks share: the connection under test, the workflow's expected result, timers. */
 import type { TLSConfig, WorkflowHandle } from '@temporalio/client';
-import type { CodecChoice } from '../matrix/scenario';
+import type { CodecChoice, NextWorkflow } from '../matrix/scenario';
+import type { Stack } from '../model/stack';
 import type { TimelineEvent } from '../model/timeline';
 
 /**
@@ -53,6 +54,34 @@ export interface HoldPlan {
   workflowSleepMs: number;
   /** Worker options the scenario sets, such as autoscaling pollers. */
   workerOptions?: { workflowTaskPollerBehavior?: { type: 'autoscaling' } };
+  /** What the workflow after the hold carries (default: the greeting). */
+  next?: NextWorkflow;
+}
+
+/** A workflow to start: its type and arguments, and the result it must return. */
+export interface WorkflowCall {
+  type: string;
+  args: unknown[];
+  expected: unknown;
+}
+
+/** The workflow a cell runs: the greeting, or one with the large messages `next` names, sent by `sender`. */
+export function workflowCall(next: NextWorkflow | undefined, sender: Stack): WorkflowCall {
+  if (!next) return { type: 'greetingWorkflow', args: [GREETING_NAME], expected: EXPECTED_GREETING };
+  if ('payloadBytes' in next) {
+    const bytes = next.payloadBytes;
+    return sender === 'client'
+      ? { type: 'payloadWorkflow', args: ['x'.repeat(bytes), 0, 0], expected: bytes }
+      : { type: 'payloadWorkflow', args: ['', bytes, 1], expected: bytes };
+  }
+  const { activities, bytes } = next.historyOf;
+  return { type: 'payloadWorkflow', args: ['', bytes, activities], expected: activities * bytes };
+}
+
+export function checkResult(call: WorkflowCall, result: unknown): void {
+  if (result !== call.expected) {
+    throw new Error(`the workflow returned ${JSON.stringify(result)?.slice(0, 80)} instead of ${JSON.stringify(call.expected)?.slice(0, 80)}`);
+  }
 }
 
 /** What the harness's side tells a holding stack to do next. */
@@ -74,8 +103,8 @@ export interface HarnessSide {
   counterpartReady(namespace: string, encrypted: boolean): Promise<void>;
   /** The message of the first failed workflow task of the run so far, if any. */
   workflowTaskFailure(namespace: string, workflowId: string): Promise<string | undefined>;
-  /** Start the workflow on `taskQueue` with the harness's client and await its result (worker cells). */
-  runWorkflow(request: { namespace: string; encrypted: boolean; taskQueue: string; workflowId: string }): Promise<unknown>;
+  /** Start the workflow on `taskQueue` with the harness's client and await its result (worker cells); the greeting unless `workflow` names another. */
+  runWorkflow(request: { namespace: string; encrypted: boolean; taskQueue: string; workflowId: string; workflow?: Omit<WorkflowCall, 'expected'> }): Promise<unknown>;
   /** Every payload the server stored for the run is ciphertext without the plaintext; throws otherwise. */
   checkEncryptedAtRest(namespace: string, workflowId: string): Promise<void>;
   /** Do the cell's fault to the server now; resolves once it is in place. */
@@ -111,6 +140,8 @@ export interface StackAttempt {
   ms?: number;
   /** What the stack logged and its calls returned over time, for a held connection. */
   timeline?: TimelineEvent[];
+  /** What the stack can say of its failure that the error does not (a held worker: when it failed, what run() did). */
+  detail?: string;
 }
 
 export const OK: StackAttempt = { error: null };

@@ -17,6 +17,8 @@ export class Counterparts {
   private nativeConnection?: Promise<NativeConnection>;
   private readonly workers = new Map<string, Promise<{ worker: Worker; running: Promise<void> }>>();
   private readonly clients = new Map<string, Client>();
+  /** Calls of the harness's side still in flight (see {@link tracked}). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly server: ServerEndpoint,
@@ -60,12 +62,13 @@ export class Counterparts {
       counterpartQueue: async (namespace, encrypted) => queue(namespace, encrypted).taskQueue,
       counterpartReady: (namespace, encrypted) => queue(namespace, encrypted).ready(),
       workflowTaskFailure: (namespace, workflowId) => this.workflowTaskFailure(namespace, workflowId),
-      runWorkflow: async ({ namespace, encrypted, taskQueue, workflowId }) => {
-        const starter = await this.client(namespace, encrypted);
-        const handle = await starter.workflow.start('greetingWorkflow', { taskQueue, workflowId, args: [GREETING_NAME] });
-        return awaitResult(handle, () => this.workflowTaskFailure(namespace, workflowId));
-      },
-      checkEncryptedAtRest: async (namespace, workflowId) => checkEncryptedAtRest(await this.client(namespace, false), workflowId),
+      runWorkflow: ({ namespace, encrypted, taskQueue, workflowId, workflow = { type: 'greetingWorkflow', args: [GREETING_NAME] } }) =>
+        this.tracked(async () => {
+          const starter = await this.client(namespace, encrypted);
+          const handle = await starter.workflow.start(workflow.type, { taskQueue, workflowId, args: workflow.args });
+          return awaitResult(handle, () => this.workflowTaskFailure(namespace, workflowId));
+        }),
+      checkEncryptedAtRest: (namespace, workflowId) => this.tracked(async () => checkEncryptedAtRest(await this.client(namespace, false), workflowId)),
       // The runner gives a cell with a fault its own (matrix/runner.ts).
       injectFault: async () => {
         throw new Error('this cell has no fault to inject');
@@ -77,10 +80,25 @@ export class Counterparts {
     };
   }
 
-  private async workflowTaskFailure(namespace: string, workflowId: string): Promise<string | undefined> {
-    const history = await (await this.client(namespace, false)).workflow.getHandle(workflowId).fetchHistory();
-    const failed = history.events?.find((event) => event.workflowTaskFailedEventAttributes);
-    return failed?.workflowTaskFailedEventAttributes?.failure?.message ?? undefined;
+  private workflowTaskFailure(namespace: string, workflowId: string): Promise<string | undefined> {
+    return this.tracked(async () => {
+      const history = await (await this.client(namespace, false)).workflow.getHandle(workflowId).fetchHistory();
+      const failed = history.events?.find((event) => event.workflowTaskFailedEventAttributes);
+      return failed?.workflowTaskFailedEventAttributes?.failure?.message ?? undefined;
+    });
+  }
+
+  /**
+   * A call close() waits for. A call the retry interceptor is retrying (a server that closes its
+   * connections every few seconds makes them UNAVAILABLE) must not outlive its connection: its
+   * retry timer would call into a closed channel and crash the process ("Channel has been shut down").
+   */
+  private tracked<T>(call: () => Promise<T>): Promise<T> {
+    const running = call();
+    const settled = running.catch(() => undefined);
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return running;
   }
 
   /** The plain internal connection (no codec), e.g. to register namespaces or read raw history. */
@@ -90,6 +108,7 @@ export class Counterparts {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.inFlight);
     for (const pending of this.workers.values()) {
       const started = await pending.catch(() => undefined);
       if (!started) continue;

@@ -10,6 +10,8 @@ import type { CellResult, MatrixReport, ScenarioResult } from '../results';
 import { describeChange } from '../../versions/changes';
 import type { Versions } from '../../model/versions';
 import { sameVersions, versionsLabel } from '../../versions/ranges';
+import { condenseTimeline, groupTime } from '../../diagnosis/timeline';
+import type { Timeline } from '../../model/timeline';
 
 /** What the cell was expected to do, as one word: `ok`, the expected diagnosis, or `fail`. */
 export function expectedLabel(cell: CellResult): string {
@@ -87,11 +89,40 @@ function painter(color: boolean): Paint {
   return color ? (format, text) => styleText(format, text, { validateStream: false }) : (_format, text) => text;
 }
 
+/** What a cell's timeline showed, `+ LONG_POLL_CUT`, or nothing. */
+export function findingsLabel(codes: string[]): string {
+  return codes.length > 0 ? `+ ${codes.join(', ')}` : '';
+}
+
 function cellText(cell: CellResult | undefined, paint: Paint): string {
   if (!cell) return '—';
   const outcome = cell.actual === 'ok' ? 'ok' : `fail ${actualLabel(cell)}`;
-  const line = paint(VERDICT_STYLE[verdict(cell)], `${outcome} ${formatMs(cell.ms)}`);
-  return cell.passed ? line : `${line}\n${paint('red', `✗ expected ${expectedLabel(cell)}`)}`;
+  const lines = [paint(VERDICT_STYLE[verdict(cell)], `${outcome} ${formatMs(cell.ms)}`)];
+  if (cell.findings.length > 0) lines.push(paint('dim', findingsLabel(cell.findings)));
+  if (!cell.passed) lines.push(paint('red', `✗ expected ${expectedLabel(cell)}${expectedFindingsNote(cell)}`));
+  return lines.join('\n');
+}
+
+/** `, + X` when the findings differ from what the scenario expects of the timeline. */
+function expectedFindingsNote(cell: CellResult): string {
+  const same = cell.findings.length === cell.expectedFindings.length && cell.findings.every((code) => cell.expectedFindings.includes(code));
+  return same ? '' : cell.expectedFindings.length > 0 ? ` ${findingsLabel(cell.expectedFindings)}` : ', nothing more';
+}
+
+/** Lines a condensed timeline gets in the terminal: a reader wants the story, the JSON report has every event. */
+const TIMELINE_LINES = 12;
+const TIMELINE_TEXT = 150;
+
+/** A held cell's timeline, condensed (diagnosis/timeline.ts), one event kind per line. */
+export function renderTimeline(timeline: Timeline, prefix = ''): string {
+  const groups = condenseTimeline(timeline);
+  const shown = groups.length > TIMELINE_LINES ? groups.filter((group) => group.code || group.level !== 'DEBUG').slice(0, TIMELINE_LINES) : groups;
+  const lines = shown.map((group) => {
+    const text = group.text.length > TIMELINE_TEXT ? `${group.text.slice(0, TIMELINE_TEXT)}...` : group.text;
+    return `${prefix}${groupTime(timeline, group).padEnd(20)} ${group.by.padEnd(7)} ${group.code ? `${group.code}: ` : ''}${text}`;
+  });
+  if (shown.length < groups.length) lines.push(`${prefix}(${groups.length - shown.length} more kinds of event in the JSON report)`);
+  return lines.join('\n');
 }
 
 /** One table for all families, so the stack columns line up down the whole matrix. */
@@ -154,11 +185,19 @@ export function renderSummary(report: MatrixReport): string {
       lines.push(`  ${scenario.scenario}`, ...scenario.versionChanges.map((change) => `    ${describeChange(change)}`));
     }
   }
+  const held = report.scenarios.flatMap((scenario) => scenario.cells).filter((cell) => cell.timeline && (cell.diagnosis || cell.findings.length > 0 || !cell.passed));
+  if (held.length > 0) {
+    lines.push('', 'Timelines (seconds since the stack began to connect; every event in the JSON report):');
+    for (const cell of held) {
+      lines.push(`  ${cellName(cell, report)}: ${actualLabel(cell)}${cell.findings.length > 0 ? ` ${findingsLabel(cell.findings)}` : ''}${cell.detail ? ` (${cell.detail})` : ''}`);
+      lines.push(renderTimeline(cell.timeline!, '    '));
+    }
+  }
   const failing = report.scenarios.flatMap((scenario) => scenario.cells).filter((cell) => !cell.passed);
   if (failing.length > 0) {
     lines.push('', 'Not as expected:');
     for (const cell of failing) {
-      lines.push(`  ${cellName(cell, report)}: expected ${expectedLabel(cell)}, got ${actualLabel(cell)}`);
+      lines.push(`  ${cellName(cell, report)}: expected ${expectedLabel(cell)}${expectedFindingsNote(cell) ? ` ${findingsLabel(cell.expectedFindings)}` : ''}, got ${actualLabel(cell)}${cell.findings.length > 0 ? ` ${findingsLabel(cell.findings)}` : ''}`);
       if (cell.error !== null) lines.push(indent(cell.error, '    '));
     }
   }

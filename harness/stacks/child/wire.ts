@@ -31,6 +31,7 @@ export interface WireAttempt {
   ms?: number;
   /** Plain data already: crosses as it is. */
   timeline?: TimelineEvent[];
+  detail?: string;
 }
 
 export type HarnessMethod = keyof HarnessSide;
@@ -87,6 +88,7 @@ export function attemptToWire(attempt: StackAttempt): WireAttempt {
     ...(attempt.stage ? { stage: attempt.stage } : {}),
     ...(attempt.ms !== undefined ? { ms: attempt.ms } : {}),
     ...(attempt.timeline ? { timeline: attempt.timeline } : {}),
+    ...(attempt.detail ? { detail: attempt.detail } : {}),
   };
 }
 
@@ -97,6 +99,7 @@ export function attemptFromWire(wire: WireAttempt): StackAttempt {
     ...(wire.stage ? { stage: wire.stage } : {}),
     ...(wire.ms !== undefined ? { ms: wire.ms } : {}),
     ...(wire.timeline ? { timeline: wire.timeline } : {}),
+    ...(wire.detail ? { detail: wire.detail } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
 import type { InterceptingCall as GrpcInterceptingCall, Interceptor, StatusObject } from '@grpc/grpc-js';
 import { errorText } from '../../diagnosis/classify';
-import { awaitResult, checkGreeting, ConnectionUnderTest, GREETING_NAME, HarnessSide, HoldDirective, StackAttempt, TIMEOUTS, withTimeout } from '../cell';
+import { awaitResult, checkGreeting, checkResult, ConnectionUnderTest, GREETING_NAME, HarnessSide, HoldDirective, StackAttempt, TIMEOUTS, withTimeout, workflowCall } from '../cell';
 import { probeReason } from '../client-stack';
 import { Recorder } from './recorder';
 import { recordGrpcJsLogs } from './sdk-logs';
@@ -38,9 +38,9 @@ async function heldClient(target: ConnectionUnderTest, harness: HarnessSide, rec
     let connection: Connection;
     try {
       connection = await connect(target.tls);
-      recorder.record('Connection.connect succeeded');
+      recorder.step('Connection.connect succeeded');
     } catch (error) {
-      recorder.record(`Connection.connect failed: ${errorText(error)}`, 'ERROR');
+      recorder.step(`Connection.connect failed: ${errorText(error)}`, 'ERROR');
       return { error, cause: await probeReason(applicationOptions(target, target.tls)), stage: 'connect' };
     }
     const clientOf = (on: Connection) => new Client({ connection: on, ...(target.namespace === undefined ? {} : { namespace }) });
@@ -48,44 +48,51 @@ async function heldClient(target: ConnectionUnderTest, harness: HarnessSide, rec
     const taskQueue = await harness.counterpartQueue(namespace, false);
     let holdStarted = Date.now();
     const failedAt = (stage: 'workflow' | 'hold' | 'after-hold') => (error: unknown): StackAttempt => {
-      recorder.record(`${stage === 'hold' ? 'awaiting the held workflow' : 'the workflow'} failed: ${errorText(error)}`, 'ERROR');
-      return { error, stage, cause: recorder.lastProblem(holdStarted) };
+      const cause = recorder.lastProblem(holdStarted);
+      recorder.step(`${stage === 'hold' ? 'awaiting the held workflow' : 'the workflow'} failed: ${errorText(error)}`, 'ERROR');
+      return { error, stage, cause };
     };
-    const greeting = async (label: string) => {
+    const workflow = async (label: 'first' | 'next') => {
       const workflowId = `held-client-${label}-${randomUUID()}`;
-      const handle = await client.workflow.start('greetingWorkflow', { taskQueue, workflowId, args: [GREETING_NAME] });
+      const next = label === 'next' ? target.hold?.next : undefined;
+      const call = workflowCall(next, 'client');
+      const handle = await client.workflow.start(call.type, { taskQueue, workflowId, args: call.args });
       await harness.counterpartReady(namespace, false);
-      checkGreeting(await awaitResult(handle, () => harness.workflowTaskFailure(namespace, workflowId)));
-      recorder.record(`the ${label} workflow completed`);
+      checkResult(call, await awaitResult(handle, () => harness.workflowTaskFailure(namespace, workflowId)));
+      recorder.step(`the ${label} workflow completed`);
+      if (next && 'historyOf' in next) {
+        const history = await handle.fetchHistory();
+        recorder.step(`handle.fetchHistory() read ${history.events?.length ?? 0} events`);
+      }
     };
     try {
-      await greeting('first');
+      await workflow('first');
     } catch (error) {
       return failedAt('workflow')(error);
     }
     holdStarted = Date.now();
     const awaited = target.hold?.client === 'awaiting-result' ? await awaitHeldWorkflow(client, taskQueue, target.hold.workflowSleepMs, recorder) : undefined;
-    recorder.record(awaited ? 'holding: awaiting the result of a workflow that sleeps through the hold' : 'holding: the client is idle');
+    recorder.step(awaited ? 'holding: awaiting the result of a workflow that sleeps through the hold' : 'holding: the client is idle');
     for (;;) {
       const next = await Promise.race([harness.hold(), ...(awaited ? [awaited.failed.then((): HoldDirective => ({ then: 'end' }))] : [])]);
       if (next.then === 'end') break;
       connection = await connect(next.tls);
       client = clientOf(connection);
-      recorder.record('the application now uses a new Connection with the renewed certificate');
+      recorder.step('the application now uses a new Connection with the renewed certificate');
     }
     if (awaited) {
       try {
         checkGreeting(await withTimeout(awaited.result, TIMEOUTS.workflowMs, 'the held workflow'));
-        recorder.record('the held workflow completed');
+        recorder.step('the held workflow completed');
       } catch (error) {
         return failedAt('hold')(error);
       } finally {
         awaited.abort();
       }
     }
-    recorder.record('the hold is over: the next workflow');
+    recorder.step('the hold is over: the next workflow');
     try {
-      await greeting('next');
+      await workflow('next');
     } catch (error) {
       return failedAt('after-hold')(error);
     }
@@ -112,7 +119,7 @@ async function awaitHeldWorkflow(client: Client, taskQueue: string, sleepMs: num
   const result = client.connection.withAbortSignal(longPoll.signal, () => handle.result());
   const failed = result.then(
     () => new Promise<never>(() => undefined),
-    (error: unknown) => recorder.record(`handle.result() rejected: ${errorText(error)}`, 'ERROR'),
+    (error: unknown) => recorder.step(`handle.result() rejected: ${errorText(error)}`, 'ERROR'),
   );
   result.catch(() => undefined);
   return { result, failed, abort: () => longPoll.abort() };
@@ -126,7 +133,8 @@ function observer(recorder: Recorder): Interceptor {
       start(metadata, _listener, next) {
         next(metadata, {
           onReceiveStatus(status: StatusObject, nextStatus: (status: StatusObject) => void) {
-            if (status.code !== grpc.status.OK) {
+            // A long poll the cell itself aborts ends CANCELLED: that is not the connection's doing.
+            if (status.code !== grpc.status.OK && status.code !== grpc.status.CANCELLED) {
               const method = options.method_definition.path.split('/').pop();
               recorder.record(`${method} attempt ended: ${status.code} ${STATUS_NAMES[status.code] ?? ''}: ${status.details}`, 'WARN');
             }

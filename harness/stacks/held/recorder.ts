@@ -10,21 +10,33 @@ const TEXT_KEPT = 600;
 
 export class Recorder {
   readonly events: TimelineEvent[] = [];
+  /** Events the cell's own code wrote about its steps, as opposed to what the SDK said. */
+  private readonly steps = new WeakSet<TimelineEvent>();
 
   constructor(private readonly by: string) {}
 
+  /** What the SDK said: a log line, a call's failed attempt, a channel's state. */
   record(text: string, level?: string): void {
-    const kept = redactKeyMaterial(text);
-    this.events.push({
-      at: Date.now(),
-      by: this.by,
-      text: kept.length > TEXT_KEPT ? `${kept.slice(0, TEXT_KEPT)}...` : kept,
-      ...(level ? { level } : {}),
-    });
+    this.push(text, level);
   }
 
-  /** The last error-like text recorded since `since`: what a failed workflow after the hold waited on. */
+  /** A step of the cell and how it went (connected, a workflow completed or failed, run() ended). */
+  step(text: string, level?: string): void {
+    this.steps.add(this.push(text, level));
+  }
+
+  /**
+   * The last problem the SDK reported since `since`: what a call that failed or timed out waited
+   * on (a workflow that never ran says only that it timed out; the poll errors say why).
+   */
   lastProblem(since: number): string | undefined {
-    return [...this.events].reverse().find((event) => event.at >= since && event.level !== undefined && event.level !== 'INFO')?.text;
+    return [...this.events].reverse().find((event) => event.at >= since && !this.steps.has(event) && event.level !== undefined && event.level !== 'INFO')?.text;
+  }
+
+  private push(text: string, level: string | undefined): TimelineEvent {
+    const kept = redactKeyMaterial(text);
+    const event = { at: Date.now(), by: this.by, text: kept.length > TEXT_KEPT ? `${kept.slice(0, TEXT_KEPT)}...` : kept, ...(level ? { level } : {}) };
+    this.events.push(event);
+    return event;
   }
 }

@@ -46,10 +46,20 @@ export function installRecordingRuntime(recorder: Recorder): void {
   Runtime.install({ logger, shutdownSignals: [], telemetryOptions: { logging: { filter: CORE_FILTER, forward: {} } } });
 }
 
-/** grpc-js (the client's transport) logs through a process-wide logger: its errors land on `recorder`'s timeline. */
+/** grpc-js's keepalive tracer (HELD_CELL_VARIABLES turns it on) says much; kept: a ping that failed. */
+const KEEPALIVE_FAILED = /Ping timeout passed without response|Ping failed|Ping send failed/;
+
+/**
+ * grpc-js (the client's transport) logs through a process-wide logger: its errors, and its
+ * keepalive's failed pings, land on `recorder`'s timeline.
+ */
 export function recordGrpcJsLogs(recorder: Recorder): void {
   const clientDir = require.resolve('@temporalio/client');
   const grpc: typeof import('@grpc/grpc-js') = require(require.resolve('@grpc/grpc-js', { paths: [clientDir] }));
-  const record = (...parts: unknown[]) => recorder.record(parts.map(String).join(' '), 'ERROR');
-  grpc.setLogger({ error: record, info: () => undefined, debug: () => undefined });
+  const text = (parts: unknown[]) => parts.map(String).join(' ');
+  grpc.setLogger({
+    error: (...parts: unknown[]) => recorder.record(text(parts), 'ERROR'),
+    info: () => undefined,
+    debug: (...parts: unknown[]) => KEEPALIVE_FAILED.test(text(parts)) && recorder.record(text(parts), 'WARN'),
+  });
 }
