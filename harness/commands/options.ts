@@ -22,3 +22,15 @@ export function parsePort(value: string): number {
 
 /** `--node 24`, repeatable. */
 export const collectNodeMajor = (value: string, previous: NodeMajor[] = []) => [...previous, parseNodeMajor(value)];
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `90s`, `2m`, `1m30s`, `1h`: a duration in milliseconds, at least a second. */
+export function parseDuration(value: string): number {
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)([smh])/g)];
+  const ms = parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS], 0);
+  if (parts.length === 0 || parts.map(([part]) => part).join('') !== value || ms < 1000) {
+    throw new HarnessError(`"${value}" is not a duration: write it as 90s, 2m, 1m30s or 1h (at least 1s)`);
+  }
+  return ms;
+}

@@ -1,6 +1,6 @@
 /** `validate`: check one connection setup offline, then live through both SDK stacks. */
 import { Command } from 'commander';
-import { collect, collectNodeMajor } from './options';
+import { collect, collectNodeMajor, parseDuration } from './options';
 import type { ValidateFlags } from './validate-action';
 
 export function registerValidateCommand(program: Command): void {
@@ -23,6 +23,11 @@ export function registerValidateCommand(program: Command): void {
     .option('--fix-output <dir>', 'write repaired copies of damaged PEM files to this folder (never over the originals)')
     .option('--sdk <version>', 'also probe with this SDK release (repeatable; installed into the cache once)', collect)
     .option('--node <major>', 'probe on this Node release: 20, 22 or 24 (repeatable)', collectNodeMajor)
-    .option('--json', 'print { ok, source, findings, probes } as JSON')
+    .option(
+      '--hold <duration>',
+      'then hold a client and a worker connected for this long (90s, 2m, 1h) through your network, and name what cuts or refuses them; starts workflows on a task queue of its own in the namespace',
+      parseDuration,
+    )
+    .option('--json', 'print { ok, source, findings, probes } as JSON (and the hold\'s timeline with --hold)')
     .action(async (flags: ValidateFlags) => (await import('./validate-action')).validateAction(flags));
 }

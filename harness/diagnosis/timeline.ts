@@ -23,11 +23,17 @@ export function classifyTimeline(timeline: Timeline, contextAt: (at: number) => 
   return {
     ...timeline,
     events: timeline.events.map((event) => {
-      if (!classified(event)) return event;
-      const code = classify(event.text, { ...contextAt(event.at), phase: 'established' });
-      return SAYS_NOTHING.has(code) ? event : { ...event, code };
+      const code = codeOf(event, contextAt(event.at));
+      return code ? { ...event, code } : event;
     }),
   };
+}
+
+/** The cause one event names, if it names one (see {@link classifyTimeline}). */
+export function codeOf(event: TimelineEvent, context: ClassifyContext): DiagnosisCode | undefined {
+  if (!classified(event)) return undefined;
+  const code = classify(event.text, { ...context, phase: 'established' });
+  return SAYS_NOTHING.has(code) ? undefined : code;
 }
 
 /** Each code the timeline shows, once, in the order it first appeared. */

@@ -53,7 +53,8 @@ export class Hold {
   constructor(
     private readonly spec: HoldSpec,
     private readonly tls: TLSConfig | false | undefined,
-    private readonly pki: HarnessPkiFiles,
+    /** The PKI a renewed certificate comes from (none outside the matrix: `validate --hold` renews nothing). */
+    private readonly pki: HarnessPkiFiles | undefined,
     private readonly notes: HarnessNotes,
     private readonly releaseSlot: () => void,
   ) {}
@@ -86,7 +87,7 @@ export class Hold {
   }
 
   private async renewClientCertificate(): Promise<HoldDirective> {
-    if (!this.tls) throw new Error('the scenario renews a client certificate on a connection without TLS');
+    if (!this.tls || !this.pki) throw new Error('the scenario renews a client certificate on a connection without TLS or a PKI to issue it');
     const renewed = await mintClientCertificate(this.pki, RENEWED_LIFE_S);
     this.renewedAt = Date.now();
     this.notes.note('the harness hands the stack a renewed client certificate (valid for an hour)');

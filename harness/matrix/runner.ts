@@ -13,7 +13,7 @@ import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
 import { ClientAuthNotEnforcedError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../stacks/cell';
 import { cellEnvironment, CHILD_CELL_TIMEOUT_MS, childSlot, runCellInChild, SharedCellChild, type ChildCellOptions } from '../stacks/child/child-cell';
 import { runClientCell } from '../stacks/client-stack';
-import { Counterparts } from '../stacks/counterparts';
+import { Counterparts, internalAccess } from '../stacks/counterparts';
 import { runWorkerCell } from '../stacks/worker-stack';
 import { applyFault, type UndoFault } from '../server/faults';
 import { registerNamespace } from '../server/namespaces';
@@ -390,7 +390,7 @@ export class CellRunner {
   private counterpartsFor(endpoint: ServerEndpoint): Counterparts {
     let counterparts = this.counterparts.get(endpoint.name);
     if (!counterparts) {
-      counterparts = new Counterparts(endpoint, this.workflowBundlePath);
+      counterparts = new Counterparts(internalAccess(endpoint), this.workflowBundlePath);
       this.counterparts.set(endpoint.name, counterparts);
     }
     return counterparts;

@@ -9,7 +9,10 @@ import type { DiagnosisCode } from '../diagnosis/codes';
 export interface TimelineEvent {
   /** When, in milliseconds since the epoch (reports show it relative to the timeline's start). */
   at: number;
-  /** Who saw it: `client`, `worker`, `harness`, `server`, or an intermediary's name such as `nginx`. */
+  /**
+   * Who saw it: `client`, `worker`, `harness` (what it did), `own-poll` (the long polls
+   * `validate --hold` times itself), or an intermediary's name such as `nginx`.
+   */
   by: string;
   /** What happened, in the witness's own words (key material redacted). */
   text: string;

@@ -114,6 +114,8 @@ export interface HarnessSide {
    * scenario has happen meanwhile, and answers with what the stack must do next.
    */
   hold(): Promise<HoldDirective>;
+  /** An event of a held cell's timeline, as it happens (`validate --hold` prints it at once). */
+  report(event: TimelineEvent): Promise<void>;
 }
 
 /** Where a cell failed, which tells the classifier what kind of error it is looking at. */

@@ -1,7 +1,8 @@
 /**
- * The harness's own side of every cell, connected with its internal credentials: a worker that
- * executes the workflows a client under test starts, and a client that starts the workflows a
- * worker under test executes. One of each per server, namespace and codec, made on first use.
+ * The harness's own side of every cell: a worker that executes the workflows a client under test
+ * starts, and a client that starts the workflows a worker under test executes. One of each per
+ * server, namespace and codec, made on first use. It reaches the server with the harness's
+ * internal credentials in the matrix, and with the user's own settings in `validate --hold`.
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -12,6 +13,23 @@ import { withoutSourceMap } from './bundle';
 import { codecFor, ENCRYPTED_ENCODING } from './encryption-codec';
 import { closeNativeConnection } from './worker-stack';
 
+/** How the harness's side connects to a server. */
+export interface ServerAccess {
+  connect(): Promise<Connection>;
+  connectNative(): Promise<NativeConnection>;
+}
+
+/** A matrix server, reached with the harness's internal credentials (server/endpoint.ts). */
+export function internalAccess(server: ServerEndpoint): ServerAccess {
+  return {
+    connect: () => connectInternal(server),
+    connectNative: async () => {
+      const [tls, apiKey] = await Promise.all([internalTls(server.mode, server.internal), internalApiKey(server)]);
+      return NativeConnection.connect({ address: server.address, tls, ...(apiKey ? { apiKey } : {}) });
+    },
+  };
+}
+
 export class Counterparts {
   private connection?: Promise<Connection>;
   private nativeConnection?: Promise<NativeConnection>;
@@ -21,8 +39,10 @@ export class Counterparts {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly server: ServerEndpoint,
+    private readonly access: ServerAccess,
     private readonly workflowBundlePath: string,
+    /** Its task queues' prefix: one of their own on a user's server. */
+    private readonly queuePrefix = 'harness-counterpart',
   ) {}
 
   /**
@@ -33,7 +53,7 @@ export class Counterparts {
    */
   taskQueueFor(namespace: string, encrypted: boolean): { taskQueue: string; ready: () => Promise<void> } {
     const key = `${namespace}/${encrypted}`;
-    const taskQueue = `harness-counterpart-${key.replace(/\W/g, '-')}`;
+    const taskQueue = `${this.queuePrefix}-${key.replace(/\W/g, '-')}`;
     const ready = async () => {
       if (!this.workers.has(key)) this.workers.set(key, this.startWorker(namespace, encrypted, taskQueue));
       await this.workers.get(key);
@@ -77,6 +97,8 @@ export class Counterparts {
       hold: async () => {
         throw new Error('this cell does not hold its connection');
       },
+      // The matrix reads a held cell's timeline once the cell is over.
+      report: async () => undefined,
     };
   }
 
@@ -103,7 +125,7 @@ export class Counterparts {
 
   /** The plain internal connection (no codec), e.g. to register namespaces or read raw history. */
   internalConnection(): Promise<Connection> {
-    this.connection ??= connectInternal(this.server);
+    this.connection ??= this.access.connect();
     return this.connection;
   }
 
@@ -120,9 +142,7 @@ export class Counterparts {
   }
 
   private async startWorker(namespace: string, encrypted: boolean, taskQueue: string) {
-    this.nativeConnection ??= Promise.all([internalTls(this.server.mode, this.server.internal), internalApiKey(this.server)]).then(
-      ([tls, apiKey]) => NativeConnection.connect({ address: this.server.address, tls, ...(apiKey ? { apiKey } : {}) }),
-    );
+    this.nativeConnection ??= this.access.connectNative();
     const worker = await Worker.create({
       connection: await this.nativeConnection,
       namespace,

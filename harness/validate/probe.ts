@@ -76,7 +76,14 @@ async function probe(stack: Stack, target: ProbeTarget, variant: Variant | undef
   const started = Date.now();
   const done = await attempt(stack, target, variant);
   const ms = Date.now() - started;
-  const context: ClassifyContext = {
+  const context = contextOf(stack, target, versions);
+  const { error, cause, diagnosis } = await diagnoseAttempt(done, context, evidenceOf(stack, target, context));
+  return { stack, ...versions, actual: diagnosis ? 'fail' : 'ok', diagnosis, ms, error: [error, cause].filter(Boolean).join(' | ') || null };
+}
+
+/** What the classifier knows of the user's setup, for one stack. */
+export function contextOf(stack: Stack, target: ProbeTarget, versions: Versions = ownVersions()): ClassifyContext {
+  return {
     stack,
     clientTls: target.tls !== false,
     serverCa: target.tls !== false && target.tls.serverRootCACertificate !== undefined,
@@ -87,16 +94,20 @@ async function probe(stack: Stack, target: ProbeTarget, variant: Variant | undef
     encoding: inputEncodings(target.tls ? target.tls.clientCertPair : undefined),
     versions,
   };
+}
+
+/**
+ * The evidence a probe's failure may need. The probes run in this process, or in a child with the
+ * user's environment: either way the trust stores are those of the user's shell.
+ */
+export function evidenceOf(stack: Stack, target: ProbeTarget, context: ClassifyContext) {
   const serverName = target.tls === false ? undefined : target.tls.serverNameOverride;
-  // The probes run in this process, or in a child with the user's environment: either way the trust stores are those of the user's shell.
-  const { error, cause, diagnosis } = await diagnoseAttempt(done, context, () =>
+  return () =>
     gatherEvidence({ address: target.address, serverName, proxy: context.proxy }, target.knownIntermediates, {
       stack,
       variables: process.env,
       nodeFlags: process.execArgv,
-    }),
-  );
-  return { stack, ...versions, actual: diagnosis ? 'fail' : 'ok', diagnosis, ms, error: [error, cause].filter(Boolean).join(' | ') || null };
+    });
 }
 
 /**

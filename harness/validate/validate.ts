@@ -9,7 +9,7 @@ import { hasErrors, type Finding, type Severity } from './findings';
 import { planRepairs, writeRepairs } from './fix-output';
 import { lint, type ParsedSetup } from './lint';
 import { readPemInputs, type PemInputs } from './pem-input';
-import type { ProbeResult } from './probe';
+import type { ProbeResult, ProbeTarget } from './probe';
 import { presentedChain } from '../diagnosis/evidence';
 import { describeEnvironment, type EnvironmentReport } from './environment';
 import { checkServerCertificate, LIVE_TIMEOUT_MS } from './server-cert';
@@ -49,6 +49,8 @@ export interface ValidateReport {
   repaired: string[];
   /** The trust-store, proxy and Node variables of this shell, and what follows for each stack. */
   environment: EnvironmentReport;
+  /** The connection as probed (key material included: never printed), for `--hold`. */
+  target: ProbeTarget;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -85,6 +87,7 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
     changes: versionChanges(probes).map(describeChange),
     repaired,
     environment,
+    target,
   };
 }
 
@@ -110,7 +113,7 @@ async function serverSide(settings: ValidateSettings, inputs: PemInputs, offline
 }
 
 /** The connection exactly as the application would make it: the bytes as given, not the repaired ones. */
-function probeTarget(settings: ValidateSettings, inputs: PemInputs, parsed: ParsedSetup) {
+function probeTarget(settings: ValidateSettings, inputs: PemInputs, parsed: ParsedSetup): ProbeTarget {
   const tls: TLSConfig | false =
     settings.tls === false
       ? false

@@ -36,6 +36,7 @@ function harnessFor(taskId: number): HarnessSide {
     checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
     injectFault: () => call('injectFault'),
     hold: () => call('hold'),
+    report: (...args) => call('report', ...args),
   };
 }
 

@@ -18,7 +18,7 @@ const CHANNEL_STATES = ['IDLE', 'CONNECTING', 'READY', 'TRANSIENT_FAILURE', 'SHU
 const STATUS_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
 
 export async function runHeldClientCell(target: ConnectionUnderTest, harness: HarnessSide): Promise<StackAttempt> {
-  const recorder = new Recorder('client');
+  const recorder = new Recorder('client', (event) => void harness.report(event).catch(() => undefined));
   recordGrpcJsLogs(recorder);
   const attempt = await heldClient(target, harness, recorder);
   return { ...attempt, timeline: recorder.events };

@@ -23,7 +23,7 @@ const CLOSE_TIMEOUT_MS = 5000;
 const STATE_POLL_MS = 250;
 
 export async function runHeldWorkerCell(target: ConnectionUnderTest, harness: HarnessSide, workflowBundlePath: string): Promise<StackAttempt> {
-  const recorder = new Recorder('worker');
+  const recorder = new Recorder('worker', (event) => void harness.report(event).catch(() => undefined));
   installRecordingRuntime(recorder);
   const connections = new Connections(target, recorder);
   try {

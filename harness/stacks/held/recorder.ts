@@ -13,7 +13,11 @@ export class Recorder {
   /** Events the cell's own code wrote about its steps, as opposed to what the SDK said. */
   private readonly steps = new WeakSet<TimelineEvent>();
 
-  constructor(private readonly by: string) {}
+  /** `onEvent`: told of each event as it is recorded. */
+  constructor(
+    private readonly by: string,
+    private readonly onEvent: (event: TimelineEvent) => void = () => undefined,
+  ) {}
 
   /** What the SDK said: a log line, a call's failed attempt, a channel's state. */
   record(text: string, level?: string): void {
@@ -37,6 +41,7 @@ export class Recorder {
     const kept = redactKeyMaterial(text);
     const event = { at: Date.now(), by: this.by, text: kept.length > TEXT_KEPT ? `${kept.slice(0, TEXT_KEPT)}...` : kept, ...(level ? { level } : {}) };
     this.events.push(event);
+    this.onEvent(event);
     return event;
   }
 }
