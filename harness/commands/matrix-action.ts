@@ -20,6 +20,7 @@ export interface MatrixCommandOptions {
   scenarios?: string;
   only?: string;
   family?: Family[];
+  all?: boolean;
   list?: boolean;
   concurrency?: number;
   certs: string;
@@ -49,6 +50,7 @@ export async function matrixAction(options: MatrixCommandOptions): Promise<void>
     scenarios: options.scenarios,
     only: options.only,
     family: options.family,
+    all: options.all,
     certificates: userCertificates(options),
     concurrency: options.concurrency,
     certsRoot: options.certs,

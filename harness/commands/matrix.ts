@@ -8,7 +8,7 @@
  * keeps the dependency one-way: the declaration knows the action, never the reverse.
  */
 import { Command, Option } from 'commander';
-import { FAMILIES } from '../matrix/scenario';
+import { FAMILIES, SLOW_FAMILIES } from '../matrix/scenario';
 import { collect, collectNodeMajor, parsePositiveInt } from './options';
 import type { MatrixCommandOptions } from './matrix-action';
 
@@ -21,7 +21,8 @@ export function registerMatrixCommand(program: Command): void {
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--scenarios <file>', 'run your own scenarios from a .json, .js or .ts file instead of the built-in ones')
     .option('--only <pattern>', 'run only scenarios whose name matches this regular expression')
-    .addOption(new Option('--family <name...>', 'run only these families').choices(FAMILIES))
+    .addOption(new Option('--family <name...>', 'run only these families (the slow ones too, when named)').choices(FAMILIES))
+    .option('--all', `also run the slow families (${SLOW_FAMILIES.join(', ')}: connections held for minutes, about 3 min of wall time), which a run leaves out by default`)
     .option('--sdk <version>', 'also run the stacks under test on this SDK release (repeatable; installed into the cache once)', collect)
     .option('--node <major>', 'run the stacks under test on this Node release: 20, 22 or 24 (repeatable)', collectNodeMajor)
     .option('--list', 'list the scenarios and exit')

@@ -127,6 +127,45 @@ const authMeasured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['tls configured on purpose is still TLS_TO_PLAINTEXT_SERVER', { ...worker, apiKey: token({}), tlsImpliedByApiKey: false }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidMessage(InvalidContentType) }))', 'TLS_TO_PLAINTEXT_SERVER'],
 ];
 
+/** A connection that worked (a held cell's timeline, family lifetime): measured with SDK 1.24.0, nginx 1.22.1 and server v1.32.1. */
+const established = (context: ClassifyContext): ClassifyContext => ({ ...context, phase: 'established' });
+const overTime: [string, ClassifyContext, string, DiagnosisCode][] = [
+  ['poll cut by a proxy (worker, core at DEBUG)', established(worker), 'gRPC call poll_activity_task_queue failed on first attempt: Status { code: Internal, message: "protocol error: received message with invalid compression flag: 60 (valid flags are 0 and 1) while receiving response with status: 504 Gateway Timeout", metadata: MetadataMap { headers: {"server": "nginx/1.22.1", "content-type": "text/html"} }, source: None }', 'LONG_POLL_CUT'],
+  ["result's long poll cut (client, one attempt)", established(client), 'GetWorkflowExecutionHistory attempt ended: 14 UNAVAILABLE: Received HTTP status code 504', 'LONG_POLL_CUT'],
+  ['result() after 10 cut attempts (client)', client, 'ServiceError: Failed to get Workflow execution history <- Error: 14 UNAVAILABLE: Received HTTP status code 504', 'LONG_POLL_CUT'],
+  ["the proxy's own log", established(worker), 'nginx ended PollWorkflowTaskQueue after 3.0 s with its own 504 Gateway Timeout page: no response began within grpc_read_timeout 3s', 'LONG_POLL_CUT'],
+  ["validate --hold's own long poll", established(worker), 'our own long poll (PollWorkflowTaskQueue) ended after 20.0 s: Error: 14 UNAVAILABLE: Received HTTP status code 504', 'LONG_POLL_CUT'],
+  ['a 504 on a call that is no long poll is a page, not a cut', established(client), 'StartWorkflowExecution attempt ended: 14 UNAVAILABLE: Received HTTP status code 504', 'PROXY_HTTP_ERROR'],
+  ["proxy's 502 page (client probe)", client, 'Error: 14 UNAVAILABLE: Received HTTP status code 502', 'PROXY_HTTP_ERROR'],
+  ["proxy's 502 page (worker)", { ...worker, clientTls: false }, 'TransportError: Failed to call GetSystemInfo: code: \'Internal error\', message: "protocol error: received message with invalid compression flag: 60 (valid flags are 0 and 1) while receiving response with status: 502 Bad Gateway"', 'PROXY_HTTP_ERROR'],
+  ['refused, then served (worker)', { ...worker, servedAfterRefusal: true }, 'TransportError: tonic::transport::Error(Transport, ConnectError(ConnectError("tcp connect error", 127.0.0.1:17296, Os { code: 111, kind: ConnectionRefused, message: "Connection refused" })))', 'SERVER_NOT_READY'],
+  ['a dead connection found by the keepalive (worker)', established(worker), 'gRPC call poll_workflow_task_queue failed on first attempt: Status { code: Unavailable, message: "http2 error", source: Some(tonic::transport::Error(Transport, hyper::Error(Http2, KeepAliveTimedOut))) }', 'IDLE_CONNECTION_DROPPED'],
+  ['a dead connection found by the keepalive (client, grpc-js tracer)', established(client), '2026-12-07T17:27:46.267Z | v1.14.7 21700 | keepalive | (1) 127.0.0.1:36259 Ping timeout passed without response', 'IDLE_CONNECTION_DROPPED'],
+  ['pings refused (client)', established(client), 'Connection to dns:localhost:32952 at 127.0.0.1:32952 rejected by server because of excess pings. Increasing ping interval to 60000 ms', 'KEEPALIVE_REFUSED'],
+  ['payload over the blob limit (client)', client, 'ServiceError: Failed to start Workflow <- Error: 3 INVALID_ARGUMENT: Blob data size exceeds limit.', 'PAYLOAD_TOO_LARGE'],
+  ['payload over the gRPC limit (client)', client, 'ServiceError: Failed to start Workflow <- Error: 8 RESOURCE_EXHAUSTED: grpc: received message larger than max (5000272 vs. 4194304)', 'PAYLOAD_TOO_LARGE'],
+  ["a reply over the client's 4 MB", client, 'Error: 8 RESOURCE_EXHAUSTED: Received message larger than max (4503362 vs 4194304)', 'PAYLOAD_TOO_LARGE'],
+  ["payload over the worker's own check", established(worker), '[TMPRL1103] Attempted to upload payloads with size that exceeded the error limit.', 'PAYLOAD_TOO_LARGE'],
+  ['a certificate refused at the reconnect (worker)', established(worker), 'gRPC call poll_workflow_task_queue retried 6 times: Status { code: Unknown, message: "transport error", source: Some(tonic::transport::Error(Transport, hyper::Error(Io, Custom { kind: InvalidData, error: "received fatal alert: CertificateExpired" }))) }', 'CLIENT_CERT_EXPIRED'],
+  ['an expired key refused mid-run (worker)', { ...established(worker), apiKey: { facts: { expiresAt: 1, audience: [], permissions: ['default:write'] }, namespace: 'default' } }, 'Network error while sending worker heartbeat: Status { code: PermissionDenied, message: "Request unauthorized.", source: None }', 'API_KEY_EXPIRED'],
+];
+
+test.each(overTime)('over time: %s', (_name, context, text, code) => {
+  expect(classify(text, context)).toBe(code);
+});
+
+test("over time, a dropped connection says nothing of the handshake: a poll cut by the server's max connection age is no refused certificate", () => {
+  const cut = 'gRPC call poll_workflow_task_queue failed on first attempt: Status { code: Unknown, message: "transport error", source: Some(tonic::transport::Error(Transport, hyper::Error(Io, Custom { kind: BrokenPipe, error: "stream closed because of a broken pipe" }))) }';
+  const withCertificate = { ...worker, pem: { cert: 'x' }, clientCert: { expired: true, notYetValid: false, clientAuthAllowed: true } };
+  expect(classify(cut, withCertificate)).toBe('CLIENT_CERT_EXPIRED');
+  expect(classify(cut, { ...withCertificate, phase: 'established' })).toBe('UNCLASSIFIED');
+  expect(classify(cut, { ...worker, clientTls: false, phase: 'established' })).toBe('UNCLASSIFIED');
+});
+
+test("a payload over the worker's warning limit is no failure", () => {
+  expect(classify('[TMPRL1103] Attempted to upload payloads with size that exceeded the warning limit.', established(worker))).toBe('UNCLASSIFIED');
+});
+
 test.each([...measured, ...authMeasured])('%s', (_name, context, text, code) => {
   expect(classify(text, context)).toBe(code);
 });

@@ -187,7 +187,7 @@ export const RULES: readonly Rule[] = [
   { code: 'CLIENT_CERT_UNTRUSTED', pattern: /alert unknown ca|alert: UnknownCA/i },
   { code: 'CLIENT_CERT_EXPIRED', pattern: /alert certificate expired|alert: CertificateExpired/i },
   { code: 'CLIENT_CERT_WRONG_USAGE', pattern: /alert bad certificate|alert: BadCertificate|alert unsupported certificate/i },
-  { code: 'CLIENT_CERT_EXPIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.expired === true },
+  { code: 'CLIENT_CERT_EXPIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.expired === true, phase: 'connect' },
   { code: 'CLIENT_CERT_WRONG_USAGE', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert?.clientAuthAllowed === false, phase: 'connect' },
   { code: 'CLIENT_CERT_UNTRUSTED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientCert !== undefined && c.clientTls, phase: 'connect' },
   { code: 'CLIENT_CERT_REQUIRED', pattern: REJECTED_WITHOUT_ALERT, when: (c) => c.clientTls && !c.pem?.cert, phase: 'connect' },

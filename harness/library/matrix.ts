@@ -7,7 +7,7 @@ import { HarnessError } from '../errors';
 import { toJsonReport } from '../matrix/report/json';
 import type { CellResult, MatrixReport } from '../matrix/results';
 import { runMatrix as runScenarios } from '../matrix/run-matrix';
-import type { Family } from '../matrix/scenario';
+import { SLOW_FAMILIES, type Family } from '../matrix/scenario';
 import { applicableScenarios, userFleetCertificates, type UserCertificates } from '../matrix/user-certificates';
 import { readUserCertificates } from '../serve/inputs';
 import { checkScenarios, loadScenarioFile } from './scenario-file';
@@ -19,8 +19,10 @@ export interface MatrixSelection {
   scenarios?: HarnessScenario[] | string;
   /** Only scenarios whose name matches this regular expression. */
   only?: string;
-  /** Only these families. */
+  /** Only these families (the slow ones included when named). */
   family?: Family[];
+  /** Also the slow families (SLOW_FAMILIES), which a selection without `family` leaves out. */
+  all?: boolean;
 }
 
 export interface MatrixOptions extends MatrixSelection {
@@ -57,10 +59,14 @@ export async function selectScenarios(selection: MatrixSelection): Promise<Harne
   } catch {
     throw new HarnessError(`--only "${selection.only}" is not a valid regular expression`);
   }
-  const selected = from.filter(
-    (scenario) => (!pattern || pattern.test(scenario.name)) && (!selection.family || selection.family.includes(scenario.family)),
-  );
-  if (selected.length === 0) throw new HarnessError('no scenario matches --only/--family: run with --list to see the names');
+  const named = from.filter((scenario) => (!pattern || pattern.test(scenario.name)) && (!selection.family || selection.family.includes(scenario.family)));
+  const inRun = (scenario: HarnessScenario) => selection.family || selection.all || !SLOW_FAMILIES.includes(scenario.family);
+  const selected = named.filter(inRun);
+  if (selected.length === 0) {
+    const slow = [...new Set(named.map(({ family }) => family))];
+    if (slow.length > 0) throw new HarnessError(`the matching scenarios are of the slow ${slow.join(', ')} family, left out by default: add --all or --family ${slow.join(' ')}`);
+    throw new HarnessError('no scenario matches --only/--family: run with --list to see the names');
+  }
   return selected;
 }
 

@@ -85,6 +85,18 @@ test('a .js file in a package of "type": "module" loads as an ES module', () => 
 });
 
 const with_ = (patch: object) => [REPORTED, { ...UNTRUSTED, ...patch }];
+
+test('takes the fields of a held scenario with an intermediary', () => {
+  const held = {
+    ...UNTRUSTED,
+    name: 'reported-cut',
+    client: { tls: false, via: { kind: 'grpc-proxy', readTimeoutS: 3 } },
+    hold: { seconds: 30, client: 'awaiting-result', next: { payloadBytes: 1000 } },
+    expect: { client: 'LONG_POLL_CUT', worker: 'ok' },
+    findings: { worker: ['LONG_POLL_CUT'] },
+  };
+  expect(checkScenarios([held], 'cut.json').map(({ name }) => name)).toEqual(['reported-cut']);
+});
 test.each([
   [with_({ client: { tls: { ca: 'nope' } } }), 'scenario "reported-other-ca", field client.tls.ca: "nope" is not one of ca, otherCa,'],
   [with_({ server: 'tls-ancient' }), 'scenario "reported-other-ca", field server: "tls-ancient" is not one of plain, tls, mtls,'],
@@ -95,6 +107,11 @@ test.each([
   [with_({ client: { tsl: false } }), 'scenario "reported-other-ca", field client.tsl: is not a field here (known: address, tls,'],
   [with_({ family: 'mine' }), 'scenario "reported-other-ca", field family: "mine" is not one of baseline,'],
   [with_({ name: 'reported-pkcs1-mtls' }), 'scenario "reported-pkcs1-mtls", field name: the name is used twice'],
+  [with_({ client: { tls: false, via: { kind: 'envoy' } } }), 'field client.via.kind: "envoy" is not one of tls-proxy, connect-proxy, grpc-proxy, nat'],
+  [with_({ client: { tls: false, via: { kind: 'grpc-proxy', readTimeoutS: -3 } } }), 'field client.via.readTimeoutS: -3 is not a positive number'],
+  [with_({ client: { tls: false, via: { kind: 'nat' } } }), 'field client.via.forgetsAfterS: undefined is not a positive number'],
+  [with_({ hold: { seconds: 10, during: [{ atS: 2, action: 'reboot' }] } }), 'field hold.during[0].action: "reboot" is not one of renew-client-certificate'],
+  [with_({ findings: { worker: ['NOT_A_CODE'] } }), 'field findings.worker[0]: "NOT_A_CODE" is not one of'],
   [[REPORTED, { ...UNTRUSTED, name: '' }], 'scenario #2, field name: "" is not a non-empty string'],
   [{ scenarios: [] }, 'expected an array of scenarios (the default export, or an export named scenarios), got an object with scenarios'],
   [[], 'the array of scenarios is empty'],
