@@ -3,7 +3,7 @@
  * the harness's own minting): offline on every defect of the matrix's certificate families, and
  * live through both SDK stacks against the real servers the jest global set-up started.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,8 @@ import { HarnessError } from '../errors';
 import { pkiOf, type EnvironmentDescription } from '../matrix/environment';
 import { makeOpensslFixtures, type OpensslFixtures } from './openssl-fixtures';
 import { lintServerChain } from './server-cert';
+import { grpcProxy } from '../intermediaries/grpc-proxy';
+import type { StartedIntermediary } from '../intermediaries/intermediary';
 import { validate, type ValidateOptions, type ValidateReport } from './validate';
 
 const description: EnvironmentDescription = JSON.parse(process.env[ENVIRONMENT_VARIABLE] ?? 'null');
@@ -367,17 +369,59 @@ describe('the command', () => {
   });
 
   /** The real CLI in a process of its own, in an empty folder with its own temp folder. */
-  function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; cwd: string; tmp: string }> {
+  function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; cwd: string; tmp: string; pid: number }> {
     const cwd = mkdtempSync(path.join(work, 'cwd-'));
     const tmp = path.join(cwd, '.tmp');
     mkdirSync(tmp);
     const env = { ...process.env, TMPDIR: tmp, TSX_DISABLE_CACHE: '1', TLS_HARNESS_QUIET: '1' };
     return new Promise((resolve) => {
-      execFile(process.execPath, [path.join(REPO, 'bin', 'temporal-tls-harness.js'), 'validate', ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, cwd, tmp });
+      const cli = execFile(process.execPath, [path.join(REPO, 'bin', 'temporal-tls-harness.js'), 'validate', ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, cwd, tmp, pid: cli.pid! });
       });
     });
   }
+
+  /** Processes whose parent is `pid` (a hold's client and worker run in children of the CLI). */
+  const childrenOf = (pid: number) => spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.trim();
+
+  describe('--hold: a client and a worker held connected, through the path the address names', () => {
+    let proxy: StartedIntermediary;
+    beforeAll(async () => {
+      // A gRPC proxy whose read timeout is far shorter than the server's long polls (60 s and 20 s).
+      proxy = await grpcProxy.start({ readTimeoutS: 3 }, { server: description.endpoints.plain.address, certificate: { cert: harness.certPath('server'), key: harness.keyPath('server') } });
+    });
+    afterAll(() => proxy.stop());
+
+    test('through the proxy: LONG_POLL_CUT, seen by the harness\'s own long polls, and nothing left behind', async () => {
+      const held = await runCli(['--address', proxy.address, '--hold', '8s', '--json']);
+      expect(held.code).toBe(1);
+      const { hold } = JSON.parse(held.stdout);
+      expect(hold).toMatchObject({ ok: false, interrupted: false, causes: [expect.objectContaining({ code: 'LONG_POLL_CUT' })] });
+      expect(hold.timeline.some((event: { by: string; code?: string }) => event.by === 'own-poll' && event.code === 'LONG_POLL_CUT')).toBe(true);
+      // The worker's polls are retried and the client's result too, within the hold: both run the last workflow.
+      expect(hold.stacks.map(({ stack, actual }: { stack: string; actual: string }) => `${stack}:${actual}`)).toEqual(['client:ok', 'worker:ok']);
+      expect(readdirSync(held.cwd)).toEqual(['.tmp']);
+      expect(readdirSync(held.tmp)).toEqual([]);
+      expect(childrenOf(held.pid)).toBe('');
+    });
+
+    test('directly: nothing cut or refused, ok', async () => {
+      const held = await runCli(['--address', description.endpoints.plain.address, '--hold', '5s']);
+      expect(held.code).toBe(0);
+      expect(held.stdout).toMatch(/hold summary \(0:05\.0 through [^)]+\)\n  nothing cut or refused the connections\n  client +ok\n  worker +ok\nOK: the connections held/);
+      expect(held.stderr).toMatch(/holding for 0:05\.0: a client and a worker connected to/);
+    });
+
+    test.each([
+      [['--hold', '5s', '--offline'], /--hold needs the network: leave out --offline/],
+      [['--hold', 'soon'], /"soon" is not a duration/],
+    ])('bad input %j: one line, non-zero exit', async (args, message) => {
+      const result = await runCli(['--address', description.endpoints.plain.address, ...args]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/^error: [^\n]+\n$/);
+      expect(result.stderr).toMatch(message);
+    });
+  });
 
   test('--json from the real CLI process: exit code and exact shape', async () => {
     const good = await runCli(['--address', address('mtls'), '--ca', harness.certPath('ca'), '--cert', live.cert('client'), '--key', live.keyOf('client'), '--json']);

@@ -9,7 +9,7 @@
 import type { CellResult, MatrixReport, ScenarioResult } from '../results';
 import { describeChange } from '../../versions/changes';
 import { versionsLabel } from '../../versions/ranges';
-import { actualLabel, cellAt, columns, expectedLabel, formatMs, groupByFamily, isDivergent, verdict, type Column } from './table';
+import { actualLabel, cellAt, columns, expectedLabel, formatMs, groupByFamily, isDivergent, renderTimeline, verdict, type Column } from './table';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -81,8 +81,11 @@ function detailsData(report: MatrixReport) {
   return report.scenarios.map((scenario) => ({
     ...scenario,
     changeLines: scenario.versionChanges.map(describeChange),
-    cells: scenario.cells.map((cell) => ({
+    cells: scenario.cells.map(({ timeline, ...cell }) => ({
       ...cell,
+      // Condensed: the JSON report has every event; this page stays light.
+      timelineText: timeline ? renderTimeline(timeline) : null,
+      findingsText: cell.findings.length > 0 ? cell.findings.join(', ') : null,
       verdict: verdict(cell),
       verdictTitle: VERDICT_TITLE[verdict(cell)],
       expectedLabel: expectedLabel(cell),
@@ -209,7 +212,8 @@ const SCRIPT = `
       ['time', Math.round(cell.ms) + ' ms'],
       ['explanation', cell.explanation],
       ['fix', cell.fix],
-      ['detail', cell.detail]
+      ['detail', cell.detail],
+      ['findings', cell.findingsText]
     ].forEach(function (field) {
       if (field[1] === null) return;
       fields.append(el('dt', '', field[0]), el('dd', '', field[1]));
@@ -217,7 +221,7 @@ const SCRIPT = `
     body.append(fields);
     if (scenario.divergence !== null) body.append(el('p', 'divergence', 'Divergence: ' + scenario.divergence));
     scenario.changeLines.forEach(function (line) { body.append(el('p', 'divergence changed', 'Changed between releases: ' + line)); });
-    [['error', cell.error], ['cause', cell.cause]].forEach(function (raw) {
+    [['error', cell.error], ['cause', cell.cause], ['timeline', cell.timelineText]].forEach(function (raw) {
       if (raw[1] === null) return;
       body.append(el('h3', '', raw[0]), el('pre', raw[0], raw[1]));
     });

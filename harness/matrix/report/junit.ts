@@ -5,7 +5,7 @@
 import type { CellResult, MatrixReport, ScenarioResult } from '../results';
 import { describeChange } from '../../versions/changes';
 import { versionsLabel } from '../../versions/ranges';
-import { actualLabel, cellName, expectedLabel, groupByFamily } from './table';
+import { actualLabel, cellName, expectedLabel, groupByFamily, renderTimeline } from './table';
 
 /**
  * Characters XML 1.0 cannot carry at all, not even as references (NUL, most C0 controls, lone
@@ -33,6 +33,7 @@ function failure(cell: CellResult): string {
     message,
     cell.error !== null ? `\nerror:\n${cell.error}` : '',
     cell.cause !== null ? `\ncause:\n${cell.cause}` : '',
+    cell.timeline ? `\ntimeline:\n${renderTimeline(cell.timeline)}` : '',
   ].join('');
   return `      <failure message="${attr(message)}">${text(body)}</failure>\n`;
 }
@@ -45,6 +46,7 @@ function systemOut(cell: CellResult, scenario: ScenarioResult): string {
     cell.explanation !== null ? `explanation: ${cell.explanation}` : null,
     cell.fix !== null ? `fix: ${cell.fix}` : null,
     cell.detail !== null ? `detail: ${cell.detail}` : null,
+    cell.findings.length > 0 ? `findings: ${cell.findings.join(', ')}` : null,
     scenario.divergence !== null ? `divergence: ${scenario.divergence}` : null,
     ...scenario.versionChanges.filter((change) => change.stack === cell.stack).map((change) => `changed: ${describeChange(change)}`),
   ].filter((line) => line !== null);

@@ -213,6 +213,35 @@ describe('junit', () => {
   });
 });
 
+describe('a held cell (family lifetime)', () => {
+  const cut = (at: number) => ({ at, by: 'nginx', code: 'LONG_POLL_CUT' as const, text: 'nginx ended PollWorkflowTaskQueue after 3.0 s with its own 504 Gateway Timeout page' });
+  const timeline = { startedAt: 1000, events: [{ at: 1400, by: 'worker', text: 'the first workflow completed' }, cut(4000), cut(7000), cut(10_000)] };
+  const held = scenario('long-poll-cut-by-proxy', 'lifetime', 'A proxy cuts long polls.', { client: 'ok', worker: 'ok' }, undefined, {
+    worker: { findings: ['LONG_POLL_CUT'], expectedFindings: ['LONG_POLL_CUT'], timeline },
+  });
+  const report: MatrixReport = { ...REPORT, scenarios: [held] };
+
+  it('shows what the timeline showed beside the outcome, and the timeline condensed', () => {
+    expect(renderTable(report, { color: false })).toContain('+ LONG_POLL_CUT');
+    const summary = renderSummary(report);
+    expect(summary).toContain('long-poll-cut-by-proxy [worker]: ok + LONG_POLL_CUT');
+    expect(summary).toContain('0.4 s                worker  the first workflow completed');
+    expect(summary).toContain('3.0-9.0 s ×3         nginx   LONG_POLL_CUT: nginx ended PollWorkflowTaskQueue');
+  });
+
+  it('fails a cell whose timeline shows other than expected, and says what was expected', () => {
+    const missed = scenario('long-poll-cut-by-proxy', 'lifetime', 'A proxy cuts long polls.', { client: 'ok', worker: 'ok' }, undefined, {
+      worker: { findings: [], expectedFindings: ['LONG_POLL_CUT'], passed: false, timeline },
+    });
+    expect(renderTable({ ...REPORT, scenarios: [missed] }, { color: false })).toContain('✗ expected ok + LONG_POLL_CUT');
+  });
+
+  it('carries the timeline into JUnit', () => {
+    const xml = renderJUnit(report);
+    expect(xml).toContain('findings: LONG_POLL_CUT');
+  });
+});
+
 describe('html in headless Chromium', () => {
   const html = renderHtml(REPORT);
   let browser: Browser;
