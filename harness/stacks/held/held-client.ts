@@ -20,87 +20,105 @@ const STATUS_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLIN
 export async function runHeldClientCell(target: ConnectionUnderTest, harness: HarnessSide): Promise<StackAttempt> {
   const recorder = new Recorder('client', (event) => void harness.report(event).catch(() => undefined));
   recordGrpcJsLogs(recorder);
-  const attempt = await heldClient(target, harness, recorder);
-  return { ...attempt, timeline: recorder.events };
+  const cell = new HeldClient(target, harness, recorder);
+  try {
+    return { ...(await cell.run()), timeline: recorder.events };
+  } catch (error) {
+    return { error, stage: 'workflow', timeline: recorder.events };
+  } finally {
+    await cell.close();
+  }
 }
 
-async function heldClient(target: ConnectionUnderTest, harness: HarnessSide, recorder: Recorder): Promise<StackAttempt> {
-  const connections: Connection[] = [];
-  const connect = async (tls: ConnectionUnderTest['tls']) => {
-    // The SDK's retry interceptor, as by default, with an observer inside it that sees each attempt.
-    const connection = await Connection.connect({ ...applicationOptions(target, tls), interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), observer(recorder)] });
-    connections.push(connection);
-    watchChannel(connection, recorder);
-    return connection;
-  };
-  const namespace = target.namespace ?? 'default';
-  try {
-    let connection: Connection;
+/** One held client cell: its connections (the first, and one per renewal), and its steps. */
+class HeldClient {
+  private readonly connections: Connection[] = [];
+  private client?: Client;
+  private holdStarted = Date.now();
+  private readonly namespace: string;
+
+  constructor(
+    private readonly target: ConnectionUnderTest,
+    private readonly harness: HarnessSide,
+    private readonly recorder: Recorder,
+  ) {
+    this.namespace = target.namespace ?? 'default';
+  }
+
+  async run(): Promise<StackAttempt> {
     try {
-      connection = await connect(target.tls);
-      recorder.step('Connection.connect succeeded');
+      await this.connect(this.target.tls);
+      this.recorder.step('Connection.connect succeeded');
     } catch (error) {
-      recorder.step(`Connection.connect failed: ${errorText(error)}`, 'ERROR');
-      return { error, cause: await probeReason(applicationOptions(target, target.tls)), stage: 'connect' };
+      this.recorder.step(`Connection.connect failed: ${errorText(error)}`, 'ERROR');
+      return { error, cause: await probeReason(applicationOptions(this.target, this.target.tls)), stage: 'connect' };
     }
-    const clientOf = (on: Connection) => new Client({ connection: on, ...(target.namespace === undefined ? {} : { namespace }) });
-    let client = clientOf(connection);
-    const taskQueue = await harness.counterpartQueue(namespace, false);
-    let holdStarted = Date.now();
-    const failedAt = (stage: 'workflow' | 'hold' | 'after-hold') => (error: unknown): StackAttempt => {
-      const cause = recorder.lastProblem(holdStarted);
-      recorder.step(`${stage === 'hold' ? 'awaiting the held workflow' : 'the workflow'} failed: ${errorText(error)}`, 'ERROR');
-      return { error, stage, cause };
-    };
-    const workflow = async (label: 'first' | 'next') => {
-      const workflowId = `held-client-${label}-${randomUUID()}`;
-      const next = label === 'next' ? target.hold?.next : undefined;
-      const call = workflowCall(next, 'client');
-      const handle = await client.workflow.start(call.type, { taskQueue, workflowId, args: call.args });
-      await harness.counterpartReady(namespace, false);
-      checkResult(call, await awaitResult(handle, () => harness.workflowTaskFailure(namespace, workflowId)));
-      recorder.step(`the ${label} workflow completed`);
-      if (next && 'historyOf' in next) {
-        const history = await handle.fetchHistory();
-        recorder.step(`handle.fetchHistory() read ${history.events?.length ?? 0} events`);
-      }
-    };
-    try {
-      await workflow('first');
-    } catch (error) {
-      return failedAt('workflow')(error);
-    }
-    holdStarted = Date.now();
-    const awaited = target.hold?.client === 'awaiting-result' ? await awaitHeldWorkflow(client, taskQueue, target.hold.workflowSleepMs, recorder) : undefined;
-    recorder.step(awaited ? 'holding: awaiting the result of a workflow that sleeps through the hold' : 'holding: the client is idle');
-    for (;;) {
-      const next = await Promise.race([harness.hold(), ...(awaited ? [awaited.failed.then((): HoldDirective => ({ then: 'end' }))] : [])]);
-      if (next.then === 'end') break;
-      connection = await connect(next.tls);
-      client = clientOf(connection);
-      recorder.step('the application now uses a new Connection with the renewed certificate');
-    }
+    const taskQueue = await this.harness.counterpartQueue(this.namespace, false);
+    const first = await this.step('workflow', () => this.workflow('first', taskQueue));
+    if (first) return first;
+    this.holdStarted = Date.now();
+    const hold = this.target.hold;
+    const awaited = hold?.client === 'awaiting-result' ? await awaitHeldWorkflow(this.client!, taskQueue, hold.workflowSleepMs, this.recorder) : undefined;
+    this.recorder.step(awaited ? 'holding: awaiting the result of a workflow that sleeps through the hold' : 'holding: the client is idle');
+    await this.hold(awaited?.failed);
     if (awaited) {
-      try {
+      const failed = await this.step('hold', async () => {
         checkGreeting(await withTimeout(awaited.result, TIMEOUTS.workflowMs, 'the held workflow'));
-        recorder.step('the held workflow completed');
-      } catch (error) {
-        return failedAt('hold')(error);
-      } finally {
-        awaited.abort();
-      }
+        this.recorder.step('the held workflow completed');
+      }).finally(awaited.abort);
+      if (failed) return failed;
     }
-    recorder.step('the hold is over: the next workflow');
+    this.recorder.step('the hold is over: the next workflow');
+    return (await this.step('after-hold', () => this.workflow('next', taskQueue))) ?? { error: null };
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections) await connection.close().catch(() => undefined);
+  }
+
+  /** The SDK's retry interceptor, as by default, with an observer inside it that sees each attempt. */
+  private async connect(tls: ConnectionUnderTest['tls']): Promise<void> {
+    const interceptors = [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), observer(this.recorder)];
+    const connection = await Connection.connect({ ...applicationOptions(this.target, tls), interceptors });
+    this.connections.push(connection);
+    watchChannel(connection, this.recorder);
+    this.client = new Client({ connection, ...(this.target.namespace === undefined ? {} : { namespace: this.namespace }) });
+  }
+
+  /** Until the harness ends the hold (or the awaited workflow fails), replacing the connection when told to. */
+  private async hold(failed: Promise<void> | undefined): Promise<void> {
+    for (;;) {
+      const next = await Promise.race([this.harness.hold(), ...(failed ? [failed.then((): HoldDirective => ({ then: 'end' }))] : [])]);
+      if (next.then === 'end') return;
+      await this.connect(next.tls);
+      this.recorder.step('the application now uses a new Connection with the renewed certificate');
+    }
+  }
+
+  /** Run `action`; its failure, with the last problem the SDK reported before it, is the cell's outcome. */
+  private async step(stage: 'workflow' | 'hold' | 'after-hold', action: () => Promise<void>): Promise<StackAttempt | undefined> {
     try {
-      await workflow('next');
+      await action();
+      return undefined;
     } catch (error) {
-      return failedAt('after-hold')(error);
+      const cause = this.recorder.lastProblem(this.holdStarted);
+      this.recorder.step(`${stage === 'hold' ? 'awaiting the held workflow' : 'the workflow'} failed: ${errorText(error)}`, 'ERROR');
+      return { error, stage, cause };
     }
-    return { error: null };
-  } catch (error) {
-    return { error, stage: 'workflow' };
-  } finally {
-    for (const connection of connections) await connection.close().catch(() => undefined);
+  }
+
+  private async workflow(label: 'first' | 'next', taskQueue: string): Promise<void> {
+    const workflowId = `held-client-${label}-${randomUUID()}`;
+    const next = label === 'next' ? this.target.hold?.next : undefined;
+    const call = workflowCall(next, 'client');
+    const handle = await this.client!.workflow.start(call.type, { taskQueue, workflowId, args: call.args });
+    await this.harness.counterpartReady(this.namespace, false);
+    checkResult(call, await awaitResult(handle, () => this.harness.workflowTaskFailure(this.namespace, workflowId)));
+    this.recorder.step(`the ${label} workflow completed`);
+    if (next && 'historyOf' in next) {
+      const history = await handle.fetchHistory();
+      this.recorder.step(`handle.fetchHistory() read ${history.events?.length ?? 0} events`);
+    }
   }
 }
 
