@@ -17,7 +17,9 @@ export {
 export type { TemporalServerInfo } from './library/server-info';
 export type { Role } from './auth/tokens';
 export { mintPki, type MintedCertificate, type MintedPki } from './library/pki';
-export { validate, type ValidateOptions, type ValidateResult } from './library/validate';
+export { validate, validateAndHold, type HoldResult, type ValidateOptions, type ValidateResult } from './library/validate';
+export type { Timeline, TimelineEvent } from './model/timeline';
+export type { IntermediaryKind, IntermediaryOptions, IntermediarySpec } from './model/intermediary';
 export { runMatrix, selectScenarios, type MatrixJsonReport, type MatrixOptions, type MatrixSelection } from './library/matrix';
 export { checkScenarios, loadScenarioFile } from './library/scenario-file';
 export type { UserCertificates } from './matrix/user-certificates';
@@ -26,6 +28,7 @@ export type {
   ClientSetup,
   CodecChoice,
   Family,
+  HoldSpec,
   KeyChoice,
   Scenario,
   ServerSpec,
@@ -35,7 +38,7 @@ export type { Expectation } from './model/expectation';
 export type { CellResult } from './matrix/results';
 export { SCENARIOS, SERVERS, type HarnessScenario, type ServerName } from '../scenarios';
 export { both, mutualAuth, serverAuth } from '../scenarios/define';
-export { FAMILIES } from './matrix/scenario';
+export { FAMILIES, SLOW_FAMILIES } from './matrix/scenario';
 export type { CredentialName } from './pki/harness-pki';
 export type { Mangling } from './pki/pem-damage';
 export { DIAGNOSES, type DiagnosisCode } from './diagnosis/codes';

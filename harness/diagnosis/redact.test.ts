@@ -12,3 +12,8 @@ test('ordinary error texts are kept as they are', () => {
   const text = 'TransportError: tonic::transport::Error(Transport, InvalidDnsNameError)';
   expect(redactKeyMaterial(text)).toBe(text);
 });
+
+test('an API key (a JWT) is redacted whole, signature included', () => {
+  const token = `eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ4IiwicGVybWlzc2lvbnMiOlsiZGVmYXVsdDp3cml0ZSJdfQ.${'a-b_c'.repeat(60)}`;
+  expect(redactKeyMaterial(`metadata: {"authorization": "Bearer ${token}"}`)).toBe('metadata: {"authorization": "Bearer [token redacted]"}');
+});

@@ -4,10 +4,12 @@
  * certificate handed over at its moment), and write down what it did, for the cell's timeline.
  */
 import type { TLSConfig } from '@temporalio/client';
+import type { DiagnosisCode } from '../diagnosis/codes';
+import type { Stack } from '../model/stack';
 import type { TimelineEvent } from '../model/timeline';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import { mintClientCertificate } from '../pki/short-lived';
-import type { HoldDirective, HoldPlan } from '../stacks/cell';
+import type { HoldDirective, HoldPlan, Stage } from '../stacks/cell';
 import type { HoldSpec } from './scenario';
 
 /** A renewed certificate lives long past any cell. */
@@ -105,4 +107,27 @@ export class Hold {
       });
     });
   }
+}
+
+/** Causes a new connection's handshake meets: after a hold, they show when the stack reconnects. */
+const AT_RECONNECT: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>([
+  'CLIENT_CERT_EXPIRED',
+  'CLIENT_CERT_UNTRUSTED',
+  'CLIENT_CERT_REQUIRED',
+  'CLIENT_CERT_WRONG_USAGE',
+  'SERVER_CERT_EXPIRED',
+  'SERVER_CA_UNTRUSTED',
+  'SERVER_NAME_MISMATCH',
+]);
+/** Causes the server's authorization names: after a hold, they show on the next call (a worker's: its polls). */
+const AT_CALL: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>(['API_KEY_EXPIRED', 'API_KEY_REJECTED', 'API_KEY_MISSING', 'ROLE_INSUFFICIENT', 'NAMESPACE_NOT_PERMITTED']);
+
+/** Where a held cell's failure showed, in the words a reader uses: the connect, the first workflow, a reconnect, a poll, ... */
+export function heldStage(stage: Stage | undefined, diagnosis: DiagnosisCode, stack: Stack): string {
+  if (stage === 'connect' || stage === 'configure') return 'connect';
+  if (stage === 'workflow' || stage === 'worker') return 'first workflow';
+  if (AT_RECONNECT.has(diagnosis)) return 'reconnect';
+  if (AT_CALL.has(diagnosis)) return stack === 'worker' ? 'poll' : 'next call';
+  if (diagnosis === 'LONG_POLL_CUT') return 'long poll';
+  return stage === 'hold' ? 'hold' : 'workflow after the hold';
 }

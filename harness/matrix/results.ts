@@ -38,6 +38,8 @@ export interface CellResult extends Versions {
   ms: number;
   /** For a held connection (family lifetime): what happened over time, as each witness saw it. */
   timeline?: Timeline;
+  /** For a held connection that failed: where the failure showed (`connect`, `reconnect`, `poll`, `long poll`, ...). */
+  stage?: string;
 }
 
 /**

@@ -31,8 +31,8 @@ import type { CellResult, ScenarioResult } from './results';
 import { STACKS, type Stack } from '../model/stack';
 import type { Timeline } from '../model/timeline';
 import type { Versions } from '../model/versions';
-import { FAULTS, type Route, type Scenario } from './scenario';
-import { HarnessNotes, HELD_CELL_VARIABLES, Hold, holdPlan } from './held-cell';
+import { FAULTS, type ClientSetup, type Route, type Scenario } from './scenario';
+import { HarnessNotes, HELD_CELL_VARIABLES, heldStage, Hold, holdPlan } from './held-cell';
 import { expectationFor, ownVersions } from '../versions/ranges';
 import { versionChanges } from '../versions/changes';
 import type { Variant } from '../versions/variants';
@@ -243,47 +243,23 @@ export class CellRunner {
       const route = observed?.tunnels && (observed.tunnels.length > 0 ? 'proxy' : 'direct');
       if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);
       const timeline = scenario.hold ? mergeTimeline(cellStarted, made.timeline ?? [], notes.events, observed?.events ?? []) : undefined;
-      const context: ClassifyContext = {
-        stack,
-        clientTls: setup.tls ? true : setup.tls === undefined && setup.apiKey !== undefined,
-        serverCa: setup.tls ? setup.tls.ca !== undefined : false,
-        pem,
-        clientCert: clientCertFacts(pem.cert, pem.key),
-        encoding: inputEncodings(target.tls ? target.tls.clientCertPair : undefined),
-        proxy: stack === 'worker' ? target.proxy : clientProxy(environment?.variables ?? process.env),
-        // After a rotation, the key in use is the new one, unless connecting (with the old) failed.
-        ...apiKeyEvidence(
-          attempt.stage === 'connect' ? target.apiKey : (target.rotateApiKeyTo ?? target.apiKey),
-          target.namespace ?? 'default',
-          setup.tls === undefined,
-        ),
-        versions,
-        ...(timeline ? { servedAfterRefusal: servedAfterRefusal(timeline) } : {}),
-      };
-      const serverName = setup.tls ? setup.tls.serverName : undefined;
-      // A child's stores are the scenario's; an in-process cell's are the harness's own.
-      const variables = environment?.variables ?? pickTrustStores(process.env);
+      const context = classifyContextOf(stack, setup, target, pem, attempt, environment, versions, timeline);
       const read = timeline && classifyTimeline(timeline, (at: number) => ({ ...context, at, clientCert: hold?.renewedBefore(at) ? undefined : clientCertFacts(pem.cert, pem.key, at) }));
-      const cell = await judge(
-        scenario,
-        stack,
-        attempt,
-        context,
-        ms,
-        () =>
-          gatherEvidence({ address: target.address, serverName, proxy: context.proxy }, this.knownIntermediates(), {
-            stack,
-            variables,
-            nodeFlags: environment?.nodeFlags,
-          }),
-        read,
-      );
+      const cell = await judge(scenario, stack, attempt, context, ms, this.evidenceFor(stack, setup, target, context, environment), read);
       return route ? { ...cell, route } : cell;
     } finally {
       hold?.stop();
       releaseChildSlot?.();
       await via?.release();
     }
+  }
+
+  /** The evidence a failure may need: the chain the server sends, the proxy, the trust stores of the cell's environment. */
+  private evidenceFor(stack: Stack, setup: ClientSetup, target: ConnectionUnderTest, context: ClassifyContext, environment: MaterializedEnvironment | undefined): GatherEvidence {
+    const serverName = setup.tls ? setup.tls.serverName : undefined;
+    // A child's stores are the scenario's; an in-process cell's are the harness's own.
+    const variables = environment?.variables ?? pickTrustStores(process.env);
+    return () => gatherEvidence({ address: target.address, serverName, proxy: context.proxy }, this.knownIntermediates(), { stack, variables, nodeFlags: environment?.nodeFlags });
   }
 
   /** What an intermediary stands in front of: the server, and a certificate for proxies that terminate TLS. */
@@ -441,6 +417,32 @@ export function leaksInProcess(scenario: Scenario, stack: Stack): boolean {
   return outcomes.some((outcome) => LEFT_BEHIND[stack].has(outcome));
 }
 
+/** What the classifier knows of a cell: what was configured, and what its timeline showed. */
+function classifyContextOf(
+  stack: Stack,
+  setup: ClientSetup,
+  target: ConnectionUnderTest,
+  pem: PemInputs,
+  attempt: StackAttempt,
+  environment: MaterializedEnvironment | undefined,
+  versions: Versions,
+  timeline: Timeline | undefined,
+): ClassifyContext {
+  return {
+    stack,
+    clientTls: setup.tls ? true : setup.tls === undefined && setup.apiKey !== undefined,
+    serverCa: setup.tls ? setup.tls.ca !== undefined : false,
+    pem,
+    clientCert: clientCertFacts(pem.cert, pem.key),
+    encoding: inputEncodings(target.tls ? target.tls.clientCertPair : undefined),
+    proxy: stack === 'worker' ? target.proxy : clientProxy(environment?.variables ?? process.env),
+    // After a rotation, the key in use is the new one, unless connecting (with the old) failed.
+    ...apiKeyEvidence(attempt.stage === 'connect' ? target.apiKey : (target.rotateApiKeyTo ?? target.apiKey), target.namespace ?? 'default', setup.tls === undefined),
+    versions,
+    ...(timeline ? { servedAfterRefusal: servedAfterRefusal(timeline) } : {}),
+  };
+}
+
 /** The server served again (a harness note) after the stack's connect was refused: it was not ready yet. */
 function servedAfterRefusal(timeline: Timeline): boolean {
   const refused = timeline.events.find((event) => event.by !== 'harness' && /ECONNREFUSED|Connection refused|ConnectionRefused/i.test(event.text));
@@ -493,6 +495,7 @@ export async function judge(
     cause,
     ms,
     ...(timeline ? { timeline } : {}),
+    ...(timeline && diagnosis ? { stage: heldStage(attempt.stage, diagnosis, stack) } : {}),
   };
 }
 

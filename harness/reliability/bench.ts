@@ -6,7 +6,8 @@
  * - provisioning: the server binary and image, warm (cached); cold only with `--cold`;
  * - the full matrix: set-up, each server's start to SERVING, per-cell latency by family and stack;
  * - the SDK with its default settings on the same negative cases (client stack): how long until
- *   the application would see a failure, against the harness's verdict for the same case.
+ *   the application would see a failure, against the harness's verdict for the same case;
+ * - the slow families (lifetime), run on their own: their wall time, and each held cell's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { configureTestcontainers } from '../env/engine-host';
 import { runMatrixReport } from '../library/matrix';
 import { credentialsNeeded, softwareNeeded, serversFor, setUpMatrixEnvironment } from '../matrix/environment';
 import type { CellResult } from '../matrix/results';
+import { SLOW_FAMILIES } from '../matrix/scenario';
 import { splitByDefaultPort } from '../matrix/run-matrix';
 import { CellRunner } from '../matrix/runner';
 import { writeHarnessPki } from '../pki/harness-pki';
@@ -54,6 +56,8 @@ export interface BenchReport {
     perCell: Record<string, Stats>;
   };
   sdkDefault: SdkDefaultCase[];
+  /** The slow families, run on their own after the matrix (`matrix --family lifetime`). */
+  slow: { families: string[]; cells: number; setupMs: number; wallMs: number; perCell: { cell: string; ms: number }[] };
 }
 
 export function stats(values: number[]): Stats {
@@ -102,6 +106,10 @@ export async function bench(options: { cold?: boolean; log?: (line: string) => v
 
   log('the SDK with its defaults on the negative client cases');
   const sdkDefault = await sdkDefaults(cells);
+
+  log(`the slow families on their own (${SLOW_FAMILIES.join(', ')}: minutes)`);
+  const slow = await runMatrixReport({ family: [...SLOW_FAMILIES] });
+  const slowCells = slow.scenarios.flatMap((scenario) => scenario.cells);
   return {
     machine: {
       cpus: os.cpus().length,
@@ -121,6 +129,13 @@ export async function bench(options: { cold?: boolean; log?: (line: string) => v
       perCell: Object.fromEntries([...groups].map(([group, values]) => [group, stats(values)])),
     },
     sdkDefault,
+    slow: {
+      families: [...SLOW_FAMILIES],
+      cells: slowCells.length,
+      setupMs: slow.summary.setupMs,
+      wallMs: slow.summary.wallMs,
+      perCell: slowCells.map((cell) => ({ cell: `${cell.scenario} [${cell.stack}]`, ms: cell.ms })).sort((a, b) => b.ms - a.ms),
+    },
   };
 }
 
@@ -223,6 +238,14 @@ export function renderBench(report: BenchReport): string {
         `| ${c.scenario} | ${c.expected} in ${s(c.harnessMs)} s | ${c.capped ? '≥ ' : ''}${s(c.sdkDefaultMs)} s | ${c.capped ? '≥ ' : ''}${c.ratio}× | ${c.sdkError.replace(/\|/g, '/')} |`,
     ),
   ];
+  lines.push(
+    '',
+    `The slow families on their own (${report.slow.families.join(', ')}): ${report.slow.cells} cells in ${s(report.slow.wallMs)} s of wall time, set-up ${s(report.slow.setupMs)} s; the longest cells (each holds its connection on purpose):`,
+    '',
+    '| cell | time |',
+    '|---|---|',
+    ...report.slow.perCell.slice(0, 8).map(({ cell, ms }) => `| ${cell} | ${s(ms)} s |`),
+  );
   // Where the SDK fails at once (a key it cannot parse, a refused token), the harness cannot be
   // faster, only clearer; the ratio matters where the SDK makes the application wait.
   const waits = report.sdkDefault.filter(sdkWaits);

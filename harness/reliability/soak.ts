@@ -29,7 +29,8 @@ export interface SoakRun {
   heapAfterGcMb: number | null;
 }
 
-const outcome = (cell: CellResult) => cell.diagnosis ?? 'ok';
+/** What a cell came to: its cause (or ok) and what its timeline showed, which flips as much as the outcome. */
+const outcome = (cell: CellResult) => `${cell.diagnosis ?? 'ok'}${cell.findings.length > 0 ? ` + ${[...cell.findings].sort().join(', ')}` : ''}`;
 const key = (cell: CellResult) => `${cell.scenario} [${cell.stack}]`;
 const failure = (cell: CellResult) =>
   `${key(cell)}: expected ${cell.expectedDiagnosis ?? 'ok'}, got ${outcome(cell)}${cell.detail ? ` (${cell.detail})` : ''}: ${(cell.error ?? '').split('\n')[0].slice(0, 300)}`;

@@ -4,7 +4,8 @@
  * hand it to test workers through the environment.
  */
 import { readFile } from 'node:fs/promises';
-import { Connection, type TLSConfig } from '@temporalio/client';
+import type { Connection, TLSConfig } from '@temporalio/client';
+import { connectClosingAfterRetries } from '../stacks/retry-timers';
 import { INTERNAL_SERVER_NAME, ServerMode } from './config';
 import { loadSigner, signingKeyFiles } from '../auth/signing-keys';
 import { mintToken, permission, SYSTEM_NAMESPACE } from '../auth/tokens';
@@ -44,6 +45,8 @@ export interface ServerEndpoint {
   /** The server's container, for the faults done to it (server/faults.ts). */
   containerId?: string;
 }
+
+const INTERNAL_KEEPALIVE_MS = 5 * 60 * 1000;
 
 /** The harness's own connections live as long as a run or a `serve` session. */
 const INTERNAL_TOKEN_LIFETIME_S = 24 * 60 * 60;
@@ -90,14 +93,19 @@ export async function internalTls(mode: ServerMode, internal: InternalPki): Prom
 /**
  * A client connection with the harness's internal credentials, for set-up and checks. Its
  * connect is expected to succeed, so its deadline is generous: two runs starting 52 servers on
- * 2 cores kept a SERVING server's connect past 5 s.
+ * 2 cores kept a SERVING server's connect past 5 s. Its keepalive pings every 5 minutes, not the
+ * SDK's 30 s: a server that refuses pings more often than every 60 s (the lifetime family's
+ * `tls-strict-pings`) would otherwise refuse the harness's own connection too, and grpc-js would
+ * print that into the run's output. Its close() waits for the SDK's pending retries (see
+ * stacks/retry-timers.ts).
  */
 export async function connectInternal(endpoint: ServerEndpoint): Promise<Connection> {
   const apiKey = await internalApiKey(endpoint);
-  return Connection.connect({
+  return connectClosingAfterRetries({
     address: endpoint.address,
     tls: await internalTls(endpoint.mode, endpoint.internal),
     ...(apiKey ? { apiKey } : {}),
     connectTimeout: 30_000,
+    channelArgs: { 'grpc.keepalive_time_ms': INTERNAL_KEEPALIVE_MS },
   });
 }

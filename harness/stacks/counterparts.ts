@@ -15,6 +15,7 @@ import { closeNativeConnection } from './worker-stack';
 
 /** How the harness's side connects to a server. */
 export interface ServerAccess {
+  /** A client connection whose close() waits for the retries it scheduled (stacks/retry-timers.ts). */
   connect(): Promise<Connection>;
   connectNative(): Promise<NativeConnection>;
 }

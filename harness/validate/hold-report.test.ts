@@ -1,6 +1,6 @@
 /** What `validate --hold` says at its end: each cause, when it first came, how often and at what pace. */
 import type { Timeline } from '../model/timeline';
-import { causesSeen, clock, holdOk } from './hold-report';
+import { causesSeen, clock, holdOk, renderHoldSummary } from './hold-report';
 
 const cut = (at: number, by = 'own-poll') => ({ at, by, text: 'cut', code: 'LONG_POLL_CUT' as const });
 
@@ -26,4 +26,11 @@ test('the hold is ok only when it ran to its end, nothing was named, and both st
 
 test('times read as minutes and seconds', () => {
   expect([clock(0), clock(20_049), clock(125_500)]).toEqual(['0:00.0', '0:20.0', '2:05.5']);
+});
+
+test('a refusal of what the hold does is said plainly: no rights', () => {
+  const refused = { stack: 'client' as const, actual: 'fail' as const, diagnosis: 'ROLE_INSUFFICIENT' as const, detail: null, error: '7 PERMISSION_DENIED: Request unauthorized.' };
+  const text = renderHoldSummary({ address: 'a:7233', durationMs: 5000, interrupted: false, timeline: { startedAt: 0, events: [] }, stacks: [refused] });
+  expect(text).toContain('no rights: the server refused the client (ROLE_INSUFFICIENT)');
+  expect(text).toMatch(/FAIL/);
 });

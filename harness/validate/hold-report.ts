@@ -7,6 +7,9 @@ import { DIAGNOSES, type DiagnosisCode } from '../diagnosis/codes';
 import type { Timeline, TimelineEvent } from '../model/timeline';
 import type { HeldStack, HoldReport } from './hold';
 
+/** The server refused what the hold does (start workflows, poll a task queue): the rights, not the connection. */
+const NO_RIGHTS: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>(['API_KEY_MISSING', 'ROLE_INSUFFICIENT', 'NAMESPACE_NOT_PERMITTED']);
+
 /** The same kind of event is printed again only after this long (a cut poll comes in tens at once). */
 const REPEAT_QUIET_MS = 5000;
 const TEXT_SHOWN = 160;
@@ -121,6 +124,9 @@ export function renderHoldSummary(summary: HoldSummary): string {
     lines.push(`  ${cause.code}: first at ${clock(cause.firstAtMs)}, ${cause.count} time(s)${pace}`, `    ${cause.explanation}`, `    fix: ${cause.fix}`);
   }
   for (const stack of summary.stacks ?? []) {
+    if (stack.diagnosis && NO_RIGHTS.has(stack.diagnosis)) {
+      lines.push(`  no rights: the server refused the ${stack.stack} (${stack.diagnosis}); --hold starts workflows and polls a task queue of its own, which needs write on the namespace`);
+    }
     lines.push(`  ${stack.stack.padEnd(7)} ${stack.actual}${stack.diagnosis ? ` ${stack.diagnosis}` : ''}${stack.detail ? ` (${stack.detail})` : ''}`);
     if (stack.error) lines.push(`          raw: ${stack.error.replace(/\s*\n\s*/g, ' ').slice(0, 400)}`);
   }

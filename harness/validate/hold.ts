@@ -24,6 +24,7 @@ import { ensureWorkflowBundle } from '../stacks/bundle';
 import type { ConnectionUnderTest, StackAttempt } from '../stacks/cell';
 import { CHILD_CELL_TIMEOUT_MS, runCellInChild } from '../stacks/child/child-cell';
 import { Counterparts, type ServerAccess } from '../stacks/counterparts';
+import { connectClosingAfterRetries } from '../stacks/retry-timers';
 import { contextOf, evidenceOf, type ProbeTarget } from './probe';
 
 /** Longer than any server's long poll (the worker's 70 s), so that the server ends ours, unless something between cuts it. */
@@ -155,7 +156,7 @@ function clientOptions(target: ProbeTarget): ConnectionOptions {
 /** The harness's side of the hold (the worker that runs the client's workflows, the client that starts the worker's), with the user's own settings. */
 function userAccess(target: ProbeTarget): ServerAccess {
   return {
-    connect: () => Connection.connect(clientOptions(target)),
+    connect: () => connectClosingAfterRetries(clientOptions(target)),
     connectNative: () => NativeConnection.connect({ address: target.address, tls: target.tls, ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }) }),
   };
 }

@@ -213,6 +213,7 @@ const SCRIPT = `
       ['explanation', cell.explanation],
       ['fix', cell.fix],
       ['detail', cell.detail],
+      ['stage', cell.stage === undefined ? null : cell.stage],
       ['findings', cell.findingsText]
     ].forEach(function (field) {
       if (field[1] === null) return;

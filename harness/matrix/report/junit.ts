@@ -46,6 +46,7 @@ function systemOut(cell: CellResult, scenario: ScenarioResult): string {
     cell.explanation !== null ? `explanation: ${cell.explanation}` : null,
     cell.fix !== null ? `fix: ${cell.fix}` : null,
     cell.detail !== null ? `detail: ${cell.detail}` : null,
+    cell.stage ? `stage: ${cell.stage}` : null,
     cell.findings.length > 0 ? `findings: ${cell.findings.join(', ')}` : null,
     scenario.divergence !== null ? `divergence: ${scenario.divergence}` : null,
     ...scenario.versionChanges.filter((change) => change.stack === cell.stack).map((change) => `changed: ${describeChange(change)}`),

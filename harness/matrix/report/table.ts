@@ -189,7 +189,8 @@ export function renderSummary(report: MatrixReport): string {
   if (held.length > 0) {
     lines.push('', 'Timelines (seconds since the stack began to connect; every event in the JSON report):');
     for (const cell of held) {
-      lines.push(`  ${cellName(cell, report)}: ${actualLabel(cell)}${cell.findings.length > 0 ? ` ${findingsLabel(cell.findings)}` : ''}${cell.detail ? ` (${cell.detail})` : ''}`);
+      const at = cell.stage ? ` at the ${cell.stage}` : '';
+      lines.push(`  ${cellName(cell, report)}: ${actualLabel(cell)}${at}${cell.findings.length > 0 ? ` ${findingsLabel(cell.findings)}` : ''}${cell.detail ? ` (${cell.detail})` : ''}`);
       lines.push(renderTimeline(cell.timeline!, '    '));
     }
   }

@@ -6,11 +6,12 @@
  * of every call (the SDK retries them silently), and the channel's state changes.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { InterceptingCall as GrpcInterceptingCall, Interceptor, StatusObject } from '@grpc/grpc-js';
 import { errorText } from '../../diagnosis/classify';
 import { awaitResult, checkGreeting, checkResult, ConnectionUnderTest, GREETING_NAME, HarnessSide, HoldDirective, StackAttempt, TIMEOUTS, withTimeout, workflowCall } from '../cell';
 import { probeReason } from '../client-stack';
+import { RetryTimers } from '../retry-timers';
 import { Recorder } from './recorder';
 import { recordGrpcJsLogs } from './sdk-logs';
 
@@ -33,6 +34,7 @@ export async function runHeldClientCell(target: ConnectionUnderTest, harness: Ha
 /** One held client cell: its connections (the first, and one per renewal), and its steps. */
 class HeldClient {
   private readonly connections: Connection[] = [];
+  private readonly retries = new RetryTimers();
   private client?: Client;
   private holdStarted = Date.now();
   private readonly namespace: string;
@@ -73,12 +75,13 @@ class HeldClient {
   }
 
   async close(): Promise<void> {
+    await this.retries.fired();
     for (const connection of this.connections) await connection.close().catch(() => undefined);
   }
 
   /** The SDK's retry interceptor, as by default, with an observer inside it that sees each attempt. */
   private async connect(tls: ConnectionUnderTest['tls']): Promise<void> {
-    const interceptors = [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), observer(this.recorder)];
+    const interceptors = [this.retries.interceptor(), observer(this.recorder)];
     const connection = await Connection.connect({ ...applicationOptions(this.target, tls), interceptors });
     this.connections.push(connection);
     watchChannel(connection, this.recorder);
