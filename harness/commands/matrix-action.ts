@@ -10,7 +10,7 @@ import { toJsonReport } from '../matrix/report/json';
 import { renderProgress, renderSummary, renderTable, useColor } from '../matrix/report/table';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import type { UserCertificates } from '../matrix/user-certificates';
-import type { Family } from '../matrix/scenario';
+import { SLOW_FAMILIES, type Family } from '../matrix/scenario';
 import type { NodeMajor } from '../versions/node-majors';
 
 export interface MatrixCommandOptions {
@@ -38,8 +38,12 @@ export interface MatrixCommandOptions {
 
 export async function matrixAction(options: MatrixCommandOptions): Promise<void> {
   if (options.list) {
-    const scenarios = await selectScenarios(options);
-    process.stdout.write(scenarios.map((s) => `${s.family.padEnd(12)} ${s.name.padEnd(34)} ${s.about}`).join('\n') + '\n');
+    // Every scenario the selection names, the slow families' too, marked: a list runs nothing.
+    const scenarios = await selectScenarios({ ...options, all: true });
+    const family = (name: Family) => (SLOW_FAMILIES.includes(name) ? `${name}*` : name);
+    const lines = scenarios.map((s) => `${family(s.family).padEnd(12)} ${s.name.padEnd(38)} ${s.about}`);
+    if (scenarios.some((s) => SLOW_FAMILIES.includes(s.family))) lines.push('* a slow family: a run leaves it out unless --family names it or --all is given');
+    process.stdout.write(`${lines.join('\n')}\n`);
     return;
   }
   for (const file of [options.json, options.junit, options.html]) if (file) checkWritable(file);

@@ -3,9 +3,9 @@
  * are dropped gets no reply and no error, while a new connection to the same port works; once
  * the rules are removed, none of the harness's is left (measured on loopback, as root).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
-import { clientPortsOf, dropFlows } from './flow-drops';
+import { clientPortsOf, dropFlows, sweepLeftoverRules } from './flow-drops';
 
 const rules = () => spawnSync('iptables', ['-S', 'INPUT'], { encoding: 'utf8' }).stdout;
 
@@ -50,5 +50,19 @@ test('a dropped flow goes silent while a new one to the same port works; removin
     restore();
     idle.destroy();
   }
+  expect(rules()).toBe(before);
+});
+
+test('rules left by a run killed with SIGKILL are swept by the next', async () => {
+  const before = rules();
+  // A process that drops a (made-up) flow, says so, and waits to be killed.
+  const holder = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', `require(${JSON.stringify(require.resolve('./flow-drops'))}).dropFlows([1], ${port}); console.log('dropping'); setInterval(() => undefined, 1000);`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+  expect(rules()).toContain(`--dport ${port}`);
+  holder.kill('SIGKILL');
+  await new Promise((resolve) => holder.once('exit', resolve));
+  expect(sweepLeftoverRules()).toBe(2);
   expect(rules()).toBe(before);
 });

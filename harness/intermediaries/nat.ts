@@ -7,7 +7,7 @@
  */
 import { unusedPort } from '../env/ports';
 import type { TimelineEvent } from '../model/timeline';
-import { clientPortsOf, dropFlows } from './flow-drops';
+import { clientPortsOf, dropFlows, sweepLeftoverRules } from './flow-drops';
 import type { IntermediaryModule } from './intermediary';
 import { startNginx } from './nginx';
 import { NGINX_STREAM_MODULE, SOFTWARE } from './software';
@@ -21,6 +21,7 @@ export const nat: IntermediaryModule<'nat'> = {
   reached: 'dialled',
   software: [SOFTWARE.nginx, SOFTWARE.nginxStream, SOFTWARE.iptables],
   async start({ forgetsAfterS }, { server }) {
+    sweepLeftoverRules(); // a run killed with SIGKILL while its NAT dropped flows
     const port = await unusedPort();
     const relay = await startNginx(
       'nat',

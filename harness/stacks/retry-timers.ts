@@ -11,12 +11,13 @@ import type { Interceptor } from '@grpc/grpc-js';
 
 export class RetryTimers {
   private lastFiresAt = 0;
+  private stopping = false;
 
-  /** The SDK's default retry interceptor, with its delays written down. */
+  /** The SDK's default retry interceptor, with its delays written down, and no retry once stopping. */
   interceptor(): Interceptor {
     const defaults = defaultGrpcRetryOptions();
     return makeGrpcRetryInterceptor({
-      ...defaults,
+      retryableDecider: (attempt, status) => !this.stopping && defaults.retryableDecider(attempt, status),
       delayFunction: (attempt, status) => {
         const ms = defaults.delayFunction(attempt, status);
         this.lastFiresAt = Math.max(this.lastFiresAt, Date.now() + ms);
@@ -25,8 +26,13 @@ export class RetryTimers {
     });
   }
 
-  /** Once every retry scheduled so far has fired: then the connection can close. */
-  async fired(): Promise<void> {
+  /**
+   * Schedule no more retries, and resolve once the last one scheduled has fired: the connection
+   * can then close. A call still in flight then fails for good instead of scheduling a retry that
+   * would fire into the closed channel.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
     const wait = this.lastFiresAt - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 50));
   }
@@ -44,7 +50,7 @@ export async function connectClosingAfterRetries(options: ConnectionOptions): Pr
   const close = connection.close.bind(connection);
   // The SDK's own close, once no retry timer of this connection is left to fire into it.
   connection.close = async () => {
-    await timers.fired();
+    await timers.stop();
     await close();
   };
   return connection;

@@ -75,7 +75,7 @@ class HeldClient {
   }
 
   async close(): Promise<void> {
-    await this.retries.fired();
+    await this.retries.stop();
     for (const connection of this.connections) await connection.close().catch(() => undefined);
   }
 
