@@ -199,6 +199,7 @@ const hold = shape<HoldSpec>({
   client: optional(oneOf(['idle', 'awaiting-result'])),
   during: optional(listOf(shape<NonNullable<HoldSpec['during']>[number]>({ atS: positive, action: oneOf(['renew-client-certificate']) }))),
   worker: optional(shape<NonNullable<HoldSpec['worker']>>({ pollers: oneOf(['autoscaling']) })),
+  nextWithinS: optional(positive),
   next: optional(
     either(
       shape<{ payloadBytes: number }>({ payloadBytes: positive }),

@@ -28,6 +28,7 @@ export function holdPlan(hold: HoldSpec): HoldPlan {
     workflowSleepMs: hold.seconds * 1000,
     ...(hold.worker?.pollers === 'autoscaling' ? { workerOptions: { workflowTaskPollerBehavior: { type: 'autoscaling' as const } } } : {}),
     ...(hold.next ? { next: hold.next } : {}),
+    ...(hold.nextWithinS ? { nextWorkflowMs: hold.nextWithinS * 1000 } : {}),
   };
 }
 

@@ -168,6 +168,11 @@ export interface HoldSpec {
   worker?: { pollers: 'autoscaling' };
   /** What the workflow after the hold carries (default: the greeting). */
   next?: NextWorkflow;
+  /**
+   * How long the workflow after the hold may take, in seconds (default 15): after minutes of cut
+   * polls, sdk-core's pollers back off up to 10 s each, and a workflow needs two kinds of task.
+   */
+  nextWithinS?: number;
 }
 
 /**

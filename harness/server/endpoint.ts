@@ -46,7 +46,8 @@ export interface ServerEndpoint {
   containerId?: string;
 }
 
-const INTERNAL_KEEPALIVE_MS = 5 * 60 * 1000;
+/** How often the harness's own connections ping: far less than any server in the matrix refuses. */
+export const HARNESS_KEEPALIVE_MS = 5 * 60 * 1000;
 
 /** The harness's own connections live as long as a run or a `serve` session. */
 const INTERNAL_TOKEN_LIFETIME_S = 24 * 60 * 60;
@@ -106,6 +107,6 @@ export async function connectInternal(endpoint: ServerEndpoint): Promise<Connect
     tls: await internalTls(endpoint.mode, endpoint.internal),
     ...(apiKey ? { apiKey } : {}),
     connectTimeout: 30_000,
-    channelArgs: { 'grpc.keepalive_time_ms': INTERNAL_KEEPALIVE_MS },
+    channelArgs: { 'grpc.keepalive_time_ms': HARNESS_KEEPALIVE_MS },
   });
 }

@@ -4,6 +4,7 @@
  * connections is not a frontend that serves: WorkflowService turns SERVING only once the
  * server's membership has settled.
  */
+import { HARNESS_KEEPALIVE_MS } from './endpoint';
 import { Connection, type TLSConfig } from '@temporalio/client';
 import type Dockerode from 'dockerode';
 import { BoundPorts, WaitStrategy } from 'testcontainers';
@@ -69,9 +70,14 @@ export async function waitUntilServing(
   throw new Error(`WorkflowService not SERVING on ${address} after ${timeoutMs}ms (last: ${lastProblem})`);
 }
 
-/** One health check without retries; returns 'SERVING' or what stood in the way. */
+/**
+ * One health check without retries; returns 'SERVING' or what stood in the way. Its keepalive is
+ * the harness's own (endpoint.ts): grpc-js keeps the transport in its pool for later channels with
+ * the same options, and with the SDK's 30 s pings a server that refuses them (keepAliveMinTime
+ * 60 s) closed it with "excess pings", which grpc-js printed into the run's output.
+ */
 async function probe(address: string, tls: TLSConfig | false): Promise<string> {
-  const connection = Connection.lazy({ address, tls, interceptors: [] });
+  const connection = Connection.lazy({ address, tls, interceptors: [], channelArgs: { 'grpc.keepalive_time_ms': HARNESS_KEEPALIVE_MS } });
   try {
     const response = await connection.withDeadline(Date.now() + PROBE_DEADLINE_MS, () =>
       connection.healthService.check({ service: WORKFLOW_SERVICE }),

@@ -56,6 +56,8 @@ export interface HoldPlan {
   workerOptions?: { workflowTaskPollerBehavior?: { type: 'autoscaling' } };
   /** What the workflow after the hold carries (default: the greeting). */
   next?: NextWorkflow;
+  /** How long the workflow after the hold may take (default TIMEOUTS.workflowMs). */
+  nextWorkflowMs?: number;
 }
 
 /** A workflow to start: its type and arguments, and the result it must return. */
@@ -104,7 +106,7 @@ export interface HarnessSide {
   /** The message of the first failed workflow task of the run so far, if any. */
   workflowTaskFailure(namespace: string, workflowId: string): Promise<string | undefined>;
   /** Start the workflow on `taskQueue` with the harness's client and await its result (worker cells); the greeting unless `workflow` names another. */
-  runWorkflow(request: { namespace: string; encrypted: boolean; taskQueue: string; workflowId: string; workflow?: Omit<WorkflowCall, 'expected'> }): Promise<unknown>;
+  runWorkflow(request: { namespace: string; encrypted: boolean; taskQueue: string; workflowId: string; workflow?: Omit<WorkflowCall, 'expected'>; timeoutMs?: number }): Promise<unknown>;
   /** Every payload the server stored for the run is ciphertext without the plaintext; throws otherwise. */
   checkEncryptedAtRest(namespace: string, workflowId: string): Promise<void>;
   /** Do the cell's fault to the server now; resolves once it is in place. */
@@ -240,7 +242,7 @@ export const EXPECTED_GREETING = `Hello, ${GREETING_NAME}!`;
  * When the failure wins, the result's long-poll is cancelled: left in flight, it would outlive
  * its connection, and grpc-js's retry timer would then call into a closed channel and crash.
  */
-export async function awaitResult(handle: WorkflowHandle, taskFailure: () => Promise<string | undefined>): Promise<unknown> {
+export async function awaitResult(handle: WorkflowHandle, taskFailure: () => Promise<string | undefined>, timeoutMs = TIMEOUTS.workflowMs): Promise<unknown> {
   let settled = false;
   const longPoll = new AbortController();
   const result = handle.client.connection.withAbortSignal(longPoll.signal, () => handle.result());
@@ -253,7 +255,7 @@ export async function awaitResult(handle: WorkflowHandle, taskFailure: () => Pro
     return new Promise<never>(() => undefined);
   })();
   try {
-    return await withTimeout(Promise.race([result, watcher]), TIMEOUTS.workflowMs, 'the workflow');
+    return await withTimeout(Promise.race([result, watcher]), timeoutMs, 'the workflow');
   } finally {
     settled = true;
     longPoll.abort();

@@ -83,11 +83,11 @@ export class Counterparts {
       counterpartQueue: async (namespace, encrypted) => queue(namespace, encrypted).taskQueue,
       counterpartReady: (namespace, encrypted) => queue(namespace, encrypted).ready(),
       workflowTaskFailure: (namespace, workflowId) => this.workflowTaskFailure(namespace, workflowId),
-      runWorkflow: ({ namespace, encrypted, taskQueue, workflowId, workflow = { type: 'greetingWorkflow', args: [GREETING_NAME] } }) =>
+      runWorkflow: ({ namespace, encrypted, taskQueue, workflowId, workflow = { type: 'greetingWorkflow', args: [GREETING_NAME] }, timeoutMs }) =>
         this.tracked(async () => {
           const starter = await this.client(namespace, encrypted);
           const handle = await starter.workflow.start(workflow.type, { taskQueue, workflowId, args: workflow.args });
-          return awaitResult(handle, () => this.workflowTaskFailure(namespace, workflowId));
+          return awaitResult(handle, () => this.workflowTaskFailure(namespace, workflowId), timeoutMs);
         }),
       checkEncryptedAtRest: (namespace, workflowId) => this.tracked(async () => checkEncryptedAtRest(await this.client(namespace, false), workflowId)),
       // The runner gives a cell with a fault its own (matrix/runner.ts).

@@ -116,7 +116,8 @@ class HeldClient {
     const call = workflowCall(next, 'client');
     const handle = await this.client!.workflow.start(call.type, { taskQueue, workflowId, args: call.args });
     await this.harness.counterpartReady(this.namespace, false);
-    checkResult(call, await awaitResult(handle, () => this.harness.workflowTaskFailure(this.namespace, workflowId)));
+    const timeoutMs = label === 'next' ? this.target.hold?.nextWorkflowMs : undefined;
+    checkResult(call, await awaitResult(handle, () => this.harness.workflowTaskFailure(this.namespace, workflowId), timeoutMs));
     this.recorder.step(`the ${label} workflow completed`);
     if (next && 'historyOf' in next) {
       const history = await handle.fetchHistory();

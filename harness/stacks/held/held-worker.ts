@@ -60,7 +60,8 @@ async function heldWorker(target: ConnectionUnderTest, harness: HarnessSide, wor
     const call = workflowCall(label === 'next' ? target.hold?.next : undefined, 'worker');
     try {
       const workflowId = `held-worker-${label}-${randomUUID()}`;
-      checkResult(call, await harness.runWorkflow({ namespace, encrypted: false, taskQueue, workflowId, workflow: { type: call.type, args: call.args } }));
+      const timeoutMs = label === 'next' ? target.hold?.nextWorkflowMs : undefined;
+      checkResult(call, await harness.runWorkflow({ namespace, encrypted: false, taskQueue, workflowId, workflow: { type: call.type, args: call.args }, timeoutMs }));
       recorder.step(`the ${label} workflow completed`);
       return undefined;
     } catch (error) {
