@@ -13,6 +13,14 @@ const family = 'lifetime';
 /** nginx grpc_pass whose grpc_read_timeout is far below the server's long polls (60 s for tasks, 20 s for a result). */
 const CUTTING_PROXY = { kind: 'grpc-proxy', readTimeoutS: 3 } as const;
 
+/**
+ * The next workflow's deadline on a server that closes every connection after 4 s with 2 s of
+ * grace: every long poll is cut there, of the harness's counterpart worker too, which runs on it
+ * for the whole matrix, so its pollers back off up to 10 s (measured: 10.1 s from the hold's end
+ * to the result once, and over 15 s in a CI run with the whole suite on 2 cores).
+ */
+const AFTER_FORCED_CLOSES_S = 45;
+
 export const lifetime: HarnessScenario[] = [
   {
     name: 'long-poll-cut-by-proxy',
@@ -54,7 +62,7 @@ export const lifetime: HarnessScenario[] = [
       "The server closes every connection after its maximum age (frontend.keepAliveMaxConnectionAge, 5 min by default; 4 s here, 2 s of grace), while the worker polls and the client idles: both reconnect, and the next workflow completes.",
     server: 'tls-max-age',
     client: { tls: serverAuth },
-    hold: { seconds: 15 },
+    hold: { seconds: 15, nextWithinS: AFTER_FORCED_CLOSES_S },
     expect: { client: 'ok', worker: 'ok' },
   },
   {
@@ -64,7 +72,7 @@ export const lifetime: HarnessScenario[] = [
       "The same while the worker's workflow pollers autoscale (workflowTaskPollerBehavior: { type: 'autoscaling' }): sdk-core before sdk-rust PR #973 ended such a worker with a fatal error at a GOAWAY when no scaling had happened yet (sdk-python #972: every five minutes).",
     server: 'tls-max-age',
     client: { tls: serverAuth },
-    hold: { seconds: 20, worker: { pollers: 'autoscaling' } },
+    hold: { seconds: 20, worker: { pollers: 'autoscaling' }, nextWithinS: AFTER_FORCED_CLOSES_S },
     expect: { client: 'ok', worker: 'ok' },
   },
   {
@@ -85,7 +93,7 @@ export const lifetime: HarnessScenario[] = [
       "The fix: before the certificate expires, the application swaps in a connection with a renewed one (the worker: worker.connection = await NativeConnection.connect(...), SDK 1.15 and later; the client: a new Connection and Client).",
     server: 'mtls-max-age',
     client: { tls: mutualAuth, expiring: { credential: 'client-certificate', inS: 20 } },
-    hold: { seconds: 40, during: [{ atS: 2, action: 'renew-client-certificate' }] },
+    hold: { seconds: 40, during: [{ atS: 2, action: 'renew-client-certificate' }], nextWithinS: AFTER_FORCED_CLOSES_S },
     expect: { client: 'ok', worker: 'ok' },
   },
   {

@@ -286,7 +286,7 @@ export class CellRunner {
         env: cellEnvironment({ ...(target.hold ? HELD_CELL_VARIABLES : {}), ...environment?.variables }),
         nodeFlags: environment?.nodeFlags,
         ...releases,
-        ...(target.hold ? { timeoutMs: CHILD_CELL_TIMEOUT_MS + target.hold.workflowSleepMs } : {}),
+        ...(target.hold ? { timeoutMs: CHILD_CELL_TIMEOUT_MS + target.hold.workflowSleepMs + (target.hold.nextWorkflowMs ?? 0) } : {}),
       });
     }
     if (child) return this.sharedChild(releases).run(stack, target, harness, workflowBundlePath);
