@@ -68,6 +68,8 @@ interface CellFault {
   injectFault?: () => Promise<void>;
   /** Do the fault just before the stack connects. */
   beforeConnect?: () => Promise<void>;
+  /** The stack is about to connect (HarnessSide.connecting): what the fault times from that moment starts. */
+  connecting?: () => Promise<void>;
   /** Wait for what the fault does during the cell (a server that starts late) before the cell is judged. */
   afterAttempt?: () => Promise<void>;
   /** The harness's notes of what it did, for a held cell's timeline. */
@@ -132,6 +134,10 @@ export class CellRunner {
       return undoing;
     };
     let undoneLater: Promise<void> | undefined;
+    const undoLater = () => {
+      if (spec.undoAfterS !== undefined) undoneLater ??= delay(spec.undoAfterS * 1000).then(undoFault);
+      return undoneLater;
+    };
     let during: CellResult;
     try {
       try {
@@ -141,13 +147,10 @@ export class CellRunner {
             ? { injectFault }
             : {
                 // Done once the cell has its slots, so that its time is not spent waiting for them.
-                beforeConnect: async () => {
-                  await injectFault();
-                  if (spec.undoAfterS !== undefined) undoneLater = delay(spec.undoAfterS * 1000).then(undoFault);
-                },
-                afterAttempt: async () => {
-                  await undoneLater;
-                },
+                beforeConnect: injectFault,
+                // Timed from the stack's connect: a cell's process can take seconds to load on a busy machine.
+                connecting: async () => void undoLater(),
+                afterAttempt: async () => undoLater(),
               }),
         });
       } finally {
@@ -228,6 +231,7 @@ export class CellRunner {
       const harness = {
         ...counterparts.harnessSide(),
         ...(fault.injectFault ? { injectFault: fault.injectFault } : {}),
+        ...(fault.connecting ? { connecting: fault.connecting } : {}),
         ...(hold ? { hold: () => hold!.next() } : {}),
       };
       const environment = setup.environment && (await materializeEnvironment(setup.environment, this.pki, via?.started.address));

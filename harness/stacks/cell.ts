@@ -112,6 +112,11 @@ export interface HarnessSide {
   /** Do the cell's fault to the server now; resolves once it is in place. */
   injectFault(): Promise<void>;
   /**
+   * The stack is about to connect for the first time: a fault timed from that moment (a server
+   * that starts late) starts its clock now, not when the cell's process began to load.
+   */
+  connecting(): Promise<void>;
+  /**
    * The stack holds its connection now (ConnectionUnderTest.hold): the harness does what the
    * scenario has happen meanwhile, and answers with what the stack must do next.
    */

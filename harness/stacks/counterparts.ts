@@ -94,6 +94,8 @@ export class Counterparts {
       injectFault: async () => {
         throw new Error('this cell has no fault to inject');
       },
+      // Only a fault timed from the connect (the runner's) waits for it.
+      connecting: async () => undefined,
       // The runner gives a held cell its own hold (matrix/held-cell.ts).
       hold: async () => {
         throw new Error('this cell does not hold its connection');

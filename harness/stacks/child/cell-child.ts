@@ -35,6 +35,7 @@ function harnessFor(taskId: number): HarnessSide {
     runWorkflow: (...args) => call('runWorkflow', ...args),
     checkEncryptedAtRest: (...args) => call('checkEncryptedAtRest', ...args),
     injectFault: () => call('injectFault'),
+    connecting: () => call('connecting'),
     hold: () => call('hold'),
     report: (...args) => call('report', ...args),
   };

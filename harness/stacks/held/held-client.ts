@@ -48,6 +48,7 @@ class HeldClient {
   }
 
   async run(): Promise<StackAttempt> {
+    await this.harness.connecting();
     try {
       await this.connect(this.target.tls);
       this.recorder.step('Connection.connect succeeded');

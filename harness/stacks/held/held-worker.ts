@@ -37,6 +37,7 @@ export async function runHeldWorkerCell(target: ConnectionUnderTest, harness: Ha
 
 async function heldWorker(target: ConnectionUnderTest, harness: HarnessSide, workflowBundlePath: string, recorder: Recorder, connections: Connections): Promise<StackAttempt> {
   let connection: NativeConnection;
+  await harness.connecting();
   try {
     connection = await connections.open(target.tls);
     recorder.step('NativeConnection.connect succeeded');
