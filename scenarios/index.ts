@@ -1,4 +1,5 @@
 /** Every scenario of the matrix, in report order. */
+import { address } from './address';
 import { auth } from './auth';
 import { baseline } from './baseline';
 import { clientCertificate } from './client-cert';
@@ -14,6 +15,7 @@ import { pem } from './pem';
 import { protocol } from './protocol';
 import { trustStore } from './trust-store';
 import { trustStoreAcrossReleases } from './trust-store-releases';
+import { tlsVersion } from './tls-version';
 import { serverCertificate } from './server-cert';
 import { serverConfig } from './server-config';
 
@@ -25,6 +27,8 @@ export const SCENARIOS: HarnessScenario[] = [
   ...serverCertificate,
   ...clientCertificate,
   ...protocol,
+  ...address,
+  ...tlsVersion,
   ...pem,
   ...namespace,
   ...encryption,

@@ -89,6 +89,13 @@ const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['name constraints (client)', client, probe('Error: permitted subtree violation'), 'NAME_CONSTRAINTS_VIOLATED'],
   ['name constraints (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(Other(OtherError(NameConstraintViolation))) }))', 'NAME_CONSTRAINTS_VIOLATED'],
   ['mTLS not enforced', client, 'ClientAuthNotEnforcedError: the server let a client in with no client certificate, which an mTLS server must refuse', 'MTLS_NOT_ENFORCED'],
+  ['unresolvable name (client)', client, 'Error: Failed to connect before the deadline Error: 14 UNAVAILABLE: Name resolution failed for target dns:temporal.nowhere.invalid:32768', 'DNS_NAME_NOT_RESOLVED'],
+  ['unresolvable name (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(ConnectError("dns error", Custom { kind: Uncategorized, error: "failed to lookup address information: Name or service not known" })))', 'DNS_NAME_NOT_RESOLVED'],
+  ['IPv6 literal without brackets (either stack)', worker, "TypeError: Invalid address for Temporal gRPC endpoint: expected URI of the form 'hostname' or 'hostname:port'; got '::1:32768'", 'INVALID_ADDRESS'],
+  ['IPv6 literal as the server name (worker)', worker, 'TransportError: tonic::transport::Error(Transport, InvalidDnsNameError)', 'SERVER_NAME_INVALID'],
+  ['TLS 1.0/1.1 endpoint (client)', client, probe('Error: 80FC2CE66F7F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 70\n'), 'TLS_VERSION_UNSUPPORTED'],
+  ['TLS 1.0/1.1 endpoint (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: AlertReceived(ProtocolVersion) }))', 'TLS_VERSION_UNSUPPORTED'],
+  ['CBC suites only (worker)', { ...worker, sharesNoRustlsSuite: true }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: AlertReceived(HandshakeFailure) }))', 'TLS_NO_SHARED_CIPHER'],
 ];
 
 function pemKey(type: 'ec' | 'rsa', options: { namedCurve?: string; modulusLength?: number }): string {
@@ -105,6 +112,7 @@ const CLIENT_CONNECT = 'ServiceError: Failed to connect to Temporal server <- Er
 const WORKER_CONNECT = 'TransportError: Failed to call GetSystemInfo: code: \'The caller does not have permission to execute the specified operation\', message: "Request unauthorized."';
 const WORKER_CREATE = 'TransportError: Namespace default was not found or otherwise could not be described: Status { code: PermissionDenied, message: "Request unauthorized.", details: b"..." }';
 const WORKER_POLL = "Error: the worker's first poll (PollWorkflowTaskQueue) was refused; sdk-core would retry it for 60 s <- ServiceError: Request unauthorized.";
+const STRAY_NEWLINE = { description: 'a trailing "\\n"', sendable: false };
 const authMeasured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['no key (client)', client, CLIENT_START, 'API_KEY_MISSING'],
   ['no key (worker)', worker, WORKER_CREATE, 'API_KEY_MISSING'],
@@ -124,6 +132,9 @@ const authMeasured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['system admin on a missing namespace is not an auth failure', { ...client, apiKey: token({ permissions: ['temporal-system:admin'] }) }, 'ServiceError: Failed to start Workflow <- Error: 5 NOT_FOUND: Namespace nope is not found.', 'NAMESPACE_NOT_FOUND'],
   ['apiKey turned TLS on (client)', { ...client, apiKey: token({}), tlsImpliedByApiKey: true }, probe('Error: 806CE7A9377F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), 'API_KEY_IMPLIES_TLS'],
   ['apiKey turned TLS on (worker)', { ...worker, apiKey: token({}), tlsImpliedByApiKey: true }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidMessage(InvalidContentType) }))', 'API_KEY_IMPLIES_TLS'],
+  ['a trailing newline (client, refused before sending)', { ...client, apiKey: { ...token({}), stray: STRAY_NEWLINE } }, 'Error: Metadata string value "Bearer [token redacted]\n" contains illegal characters', 'API_KEY_STRAY_BYTES'],
+  ['a trailing newline (worker, sent without the key)', { ...worker, apiKey: { ...token({}), stray: STRAY_NEWLINE } }, WORKER_CREATE, 'API_KEY_STRAY_BYTES'],
+  ['quotes (client, refused by the server)', { ...client, apiKey: { ...token({}), stray: { description: 'a leading "\\"" and a trailing "\\""', sendable: true } } }, CLIENT_CONNECT, 'API_KEY_STRAY_BYTES'],
   ['tls configured on purpose is still TLS_TO_PLAINTEXT_SERVER', { ...worker, apiKey: token({}), tlsImpliedByApiKey: false }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidMessage(InvalidContentType) }))', 'TLS_TO_PLAINTEXT_SERVER'],
 ];
 
@@ -182,4 +193,9 @@ test('errorText follows causes and grpc details', () => {
   expect(errorText(outer)).toBe(
     'Error: Failed to connect to Temporal server <- Error: 14 UNAVAILABLE: No connection established <- Last error: boom',
   );
+});
+
+test("a bare handshake failure is no missing cipher suite unless the server refuses rustls's suites", () => {
+  const handshakeFailure = 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: AlertReceived(HandshakeFailure) }))';
+  expect(classify(handshakeFailure, { ...worker, sharesNoRustlsSuite: false })).not.toBe('TLS_NO_SHARED_CIPHER');
 });

@@ -11,6 +11,7 @@ import type { KeyRefusal } from '../pki/key-support';
 import { clientKeyRefusal, keyFitsLaterCertificate, type ClientCertFacts, type InputEncodings } from './evidence';
 import type { IssuerStore } from './trust-stores';
 import { type ApiKeyFacts, namesNamespace, timeProblem } from '../auth/tokens';
+import { LOCAL_REFUSAL, type StrayBytesFacts } from '../auth/stray-bytes';
 import type { VersionRange, Versions } from '../model/versions';
 import { inRange, ownVersions } from '../versions/ranges';
 
@@ -39,13 +40,15 @@ export interface ClassifyContext {
    * The API key the stack was given, read without verifying it (`facts` null: not a JWT), and the
    * namespace the cell worked in; absent when no key was given.
    */
-  apiKey?: { facts: ApiKeyFacts | null; namespace: string };
+  apiKey?: { facts: ApiKeyFacts | null; namespace: string; stray?: StrayBytesFacts };
   /** TLS is on only because apiKey is set and tls was left unset: the TS SDK's default. */
   tlsImpliedByApiKey?: boolean;
   /** Which form the client certificate and key were given in. */
   encoding?: InputEncodings;
   /** Why the worker (rustls) refuses the key of the certificate the server sends, if it does. */
   serverKeyRefusal?: KeyRefusal;
+  /** The server refuses a handshake limited to the suites rustls implements (evidence). */
+  sharesNoRustlsSuite?: boolean;
   /** SSL_CERT_FILE / SSL_CERT_DIR are set and hold no certificate: the worker's system store is empty. */
   systemStoreEmpty?: boolean;
   /** The SDK and Node releases the stack ran on (default: the harness's own). */
@@ -110,6 +113,8 @@ export const RULES: readonly Rule[] = [
   // Configuration errors, raised before any I/O. The stacks' words are vague ("unsupported",
   // "PrivateKeyParseError"), so the PEM that was given tells which mistake it is.
   { code: 'INVALID_ADDRESS', pattern: /Invalid address for Temporal gRPC endpoint|invalid target URL/i },
+  // No address for the name: grpc-js says so in its resolution failure, tonic quotes getaddrinfo.
+  { code: 'DNS_NAME_NOT_RESOLVED', pattern: /Name resolution failed for target|"dns error"|failed to lookup address information|\bENOTFOUND\b/ },
   // Not PEM at all: the form the bytes are in names the conversion.
   { code: 'PKCS12_NOT_PEM', pattern: CERT_UNPARSED, when: (c) => c.encoding?.cert === 'pkcs12' },
   { code: 'CERT_DER_NOT_PEM', pattern: CERT_UNPARSED, when: (c) => c.encoding?.cert === 'der-certificate' },
@@ -142,6 +147,9 @@ export const RULES: readonly Rule[] = [
   { code: 'KEY_TOO_SMALL', pattern: /EE certificate key too weak|ee key too small|CA certificate key too weak/i },
   { code: 'KEY_TOO_SMALL', pattern: /InvalidCertificate\(BadSignature\)/, when: (c) => c.serverKeyRefusal === 'KEY_TOO_SMALL' },
   { code: 'KEY_ALGORITHM_UNSUPPORTED', pattern: /AlertReceived\(HandshakeFailure\)|BadSignature|UnsupportedSignatureAlgorithm/, when: (c) => c.serverKeyRefusal === 'KEY_ALGORITHM_UNSUPPORTED' },
+  // The versions and suites the endpoint offers: rustls words a suite it lacks as a bare handshake failure.
+  { code: 'TLS_VERSION_UNSUPPORTED', pattern: /AlertReceived\(ProtocolVersion\)|alert protocol version|unsupported protocol|PeerIncompatible\(\w*Version\w*\)/i },
+  { code: 'TLS_NO_SHARED_CIPHER', pattern: /AlertReceived\(HandshakeFailure\)|no shared cipher|alert handshake failure/i, when: (c) => c.sharesNoRustlsSuite === true },
   { code: 'CA_USED_AS_END_ENTITY', pattern: /CaUsedAsEndEntity|invalid CA certificate used as end entity/i },
   { code: 'SERVER_CERT_WRONG_USAGE', pattern: /InvalidPurpose|unsuitable certificate purpose|unsupported certificate purpose/i },
   { code: 'NAME_CONSTRAINTS_VIOLATED', pattern: /NameConstraintViolation|permitted subtree violation|excluded subtree violation/i },
@@ -219,7 +227,9 @@ export const RULES: readonly Rule[] = [
     phase: 'connect',
   },
 
-  // Authorization, in the order the server checks: the token itself, then what it grants.
+  // Authorization, in the order the server checks: the token itself, then what it grants. A key
+  // with stray bytes is refused by the stack or the server (see stray-bytes.ts), whatever its token says.
+  { code: 'API_KEY_STRAY_BYTES', pattern: new RegExp(`${LOCAL_REFUSAL.source}|${UNAUTHORIZED.source}`, 'i'), when: (c) => c.apiKey?.stray !== undefined },
   { code: 'API_KEY_MISSING', pattern: UNAUTHORIZED, when: (c) => c.apiKey === undefined },
   { code: 'API_KEY_REJECTED', pattern: UNAUTHORIZED, when: (c) => c.apiKey?.facts === null },
   { code: 'API_KEY_EXPIRED', pattern: UNAUTHORIZED, when: (c) => tokenTime(c) === 'expired' },

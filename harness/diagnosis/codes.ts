@@ -14,8 +14,8 @@ export const DIAGNOSES = {
     fix: 'Dial a name in the certificate SANs, or set tls.serverNameOverride to one of them.',
   },
   SERVER_NAME_INVALID: {
-    explanation: 'The server name is not a valid DNS name (for example it contains a port).',
-    fix: 'Set tls.serverNameOverride to a bare host name, without scheme or port.',
+    explanation: 'The server name is not a valid DNS name: it contains a port, or it is an IPv6 literal, which sdk-core (worker) passes on with its brackets.',
+    fix: 'Set tls.serverNameOverride to a bare host name the certificate holds, without scheme, port or brackets.',
   },
   SERVER_CERT_EXPIRED: {
     explanation: 'The server certificate has expired.',
@@ -134,8 +134,20 @@ export const DIAGNOSES = {
     fix: 'Check host and port (7233 is the default), and that the server is running and reachable.',
   },
   INVALID_ADDRESS: {
-    explanation: 'The address is not of the form host or host:port.',
-    fix: 'Give the address as host:port, without a scheme such as https://.',
+    explanation: 'The address is not of the form host or host:port (an IPv6 literal with a port needs brackets: [::1]:7233).',
+    fix: 'Give the address as host:port, without a scheme such as https://, and an IPv6 literal in brackets: [2001:db8::1]:7233.',
+  },
+  DNS_NAME_NOT_RESOLVED: {
+    explanation: "The host name in the address resolves to no address: a typo, a deleted endpoint (a Cloud namespace's host), or a name only another network knows (a compose service name used from the host).",
+    fix: 'Check the name with getent hosts NAME (or nslookup) from where the application runs; use the name that network resolves (localhost and the published port from the host, the service name inside compose).',
+  },
+  TLS_VERSION_UNSUPPORTED: {
+    explanation: 'The server (or the proxy terminating TLS) speaks only TLS versions the stack refuses: both stacks need TLS 1.2 or 1.3, and Temporal Cloud takes TLS 1.3 only.',
+    fix: "Enable TLS 1.2 and 1.3 on the endpoint that terminates TLS (nginx: ssl_protocols TLSv1.2 TLSv1.3); TLS 1.0 and 1.1 are gone from both stacks' defaults.",
+  },
+  TLS_NO_SHARED_CIPHER: {
+    explanation: 'The endpoint terminating TLS offers only cipher suites the stack lacks: rustls (the worker) has no CBC suites, which old middleboxes and hardened-by-copy configurations still list alone.',
+    fix: 'Allow an AEAD suite on the endpoint (nginx: ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305), or enable TLS 1.3.',
   },
   SYSTEM_ROOTS_MISSING: {
     explanation: 'tls is on without a CA, and the worker (rustls-native-certs) finds no system root certificates at all (slim image, empty SSL_CERT_FILE).',
@@ -201,6 +213,10 @@ export const DIAGNOSES = {
   ROLE_INSUFFICIENT: {
     explanation: "The API key's role on the namespace is too low for the call: starting workflows and polling task queues need write, and \"worker\" alone grants nothing.",
     fix: 'Mint the token with "<namespace>:write" (or admin) in its permissions claim; "read" only describes and reads.',
+  },
+  API_KEY_STRAY_BYTES: {
+    explanation: 'The API key carries bytes around the token (a trailing newline or CRLF from a file or secret store, spaces, quotes), so the key that reaches the server, if any, is not the token.',
+    fix: 'Trim the key where it is read (key.trim() in code; $(cat key | tr -d "\\r\\n") in a shell), and drop the quotes a .env or YAML file kept around it.',
   },
   API_KEY_IMPLIES_TLS: {
     explanation: 'apiKey is set and tls is not, so the TS SDK turned TLS on by itself; the server listens in plaintext.',

@@ -66,6 +66,8 @@ export interface Evidence {
   proxyAnswers?: boolean;
   /** Why the worker (rustls) refuses the key of the certificate the server sends, if it does. */
   serverKeyRefusal?: KeyRefusal;
+  /** The server completes a handshake, but not one limited to the suites rustls implements (see {@link refusesRustlsSuites}). */
+  sharesNoRustlsSuite: boolean;
   systemStoreEmpty: boolean;
 }
 
@@ -90,12 +92,14 @@ export async function gatherEvidence(
   knownIntermediates: X509Certificate[],
   environment: { stack: Stack; variables: Record<string, string | undefined>; nodeFlags?: readonly string[] },
 ): Promise<Evidence> {
-  const [sent, httpEndpoint, proxyAnswers] = await Promise.all([
+  const [sent, httpEndpoint, proxyAnswers, rustlsSuitesRefused] = await Promise.all([
     presentedChain(target.address, target.serverName).catch(() => []),
     answersHttp(target.address),
     target.proxy ? accepts(target.proxy) : undefined,
+    refusesRustlsSuites(target.address, target.serverName),
   ]);
   return {
+    sharesNoRustlsSuite: sent.length > 0 && rustlsSuitesRefused,
     incompleteChain: incompleteChain(sent, knownIntermediates),
     ...(sent[0] ? { serverKeyRefusal: workerRefusal(sent[0].publicKey) } : {}),
     issuerStores: storesHoldingIssuer(sent, environment.variables, environment.stack, environment.nodeFlags),
@@ -103,6 +107,46 @@ export async function gatherEvidence(
     ...(proxyAnswers === undefined ? {} : { proxyAnswers }),
     systemStoreEmpty: systemStoreEmpty(environment.variables),
   };
+}
+
+/**
+ * The suites rustls implements, in OpenSSL's names: TLS 1.3's three, and TLS 1.2's ECDHE suites
+ * with AES-GCM or ChaCha20-Poly1305. It has no CBC, no RSA key exchange, no TLS 1.0 or 1.1.
+ */
+const RUSTLS_SUITES = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** Whether the server refuses a handshake that offers only what rustls (the worker) can speak. */
+export function refusesRustlsSuites(address: string, serverName?: string, timeoutMs = 3000): Promise<boolean> {
+  const { host, port } = splitAddress(address);
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host,
+      port,
+      servername: serverName ?? (isIp(host) ? undefined : host),
+      rejectUnauthorized: false,
+      ALPNProtocols: ['h2'],
+      minVersion: 'TLSv1.2',
+      ciphers: RUSTLS_SUITES,
+      timeout: timeoutMs,
+    });
+    const done = (refused: boolean) => {
+      socket.destroy();
+      resolve(refused);
+    };
+    socket.once('secureConnect', () => done(false));
+    socket.once('timeout', () => done(false));
+    socket.once('error', (error: Error) => done(/handshake failure|no shared cipher|alert number 40/i.test(error.message)));
+  });
 }
 
 /** What Go's TLS server answers an HTTP request sent in plaintext: a TLS port, not an HTTP one. */

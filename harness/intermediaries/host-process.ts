@@ -28,11 +28,15 @@ export interface HostProcessSpec {
   files: (dir: string) => Record<string, string>;
   /** The loopback port it listens on; start() returns once it accepts connections. */
   port: number;
+  /** The loopback address it listens on (default 127.0.0.1). */
+  host?: LoopbackHost;
 }
+
+export type LoopbackHost = '127.0.0.1' | '::1';
 
 export interface HostProcess {
   name: string;
-  /** `127.0.0.1:<port>`. */
+  /** `127.0.0.1:<port>`, or `[::1]:<port>`. */
   address: string;
   /** A file of the working folder, e.g. the proxy's log. */
   read(file: string): Promise<string>;
@@ -50,6 +54,7 @@ interface PidRecord {
 const registry = () => path.join(cacheDir(), 'processes');
 
 export async function startHostProcess(spec: HostProcessSpec): Promise<HostProcess> {
+  const host = spec.host ?? '127.0.0.1';
   sweepLeftoverProcesses();
   const dir = await mkdtemp(path.join(os.tmpdir(), `temporal-tls-harness-${spec.name}-`));
   for (const [file, content] of Object.entries(spec.files(dir))) writeFileSync(path.join(dir, file), content);
@@ -82,7 +87,7 @@ export async function startHostProcess(spec: HostProcessSpec): Promise<HostProce
   };
   const forget = onCleanup(stop);
   try {
-    await waitForPort(spec.port, exited);
+    await waitForPort(host, spec.port, exited);
   } catch (error) {
     const output = await readFile(path.join(dir, 'output.log'), 'utf8').catch(() => '');
     await stop();
@@ -90,27 +95,27 @@ export async function startHostProcess(spec: HostProcessSpec): Promise<HostProce
   }
   return {
     name: spec.name,
-    address: `127.0.0.1:${spec.port}`,
+    address: host === '::1' ? `[::1]:${spec.port}` : `${host}:${spec.port}`,
     read: (file) => readFile(path.join(dir, file), 'utf8').catch(() => ''),
     stop,
   };
 }
 
-async function waitForPort(port: number, exited: Promise<void>): Promise<void> {
+async function waitForPort(host: LoopbackHost, port: number, exited: Promise<void>): Promise<void> {
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (gone) throw new Error('it exited');
-    if (await accepts(port)) return;
+    if (await accepts(host, port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`nothing listened on 127.0.0.1:${port} within ${START_TIMEOUT_MS}ms`);
+  throw new Error(`nothing listened on ${host} port ${port} within ${START_TIMEOUT_MS}ms`);
 }
 
-function accepts(port: number): Promise<boolean> {
+function accepts(host: LoopbackHost, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+    const socket = net.connect({ host, port }, () => {
       socket.destroy();
       resolve(true);
     });

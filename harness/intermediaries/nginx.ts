@@ -1,16 +1,17 @@
 /** nginx as the harness runs it: one foreground process on loopback, its configuration and logs in its own folder. */
-import { startHostProcess, type HostProcess } from './host-process';
+import { startHostProcess, type HostProcess, type LoopbackHost } from './host-process';
 import { NGINX } from './software';
 
 /**
  * Start nginx with `body` (its `stream` or `http` block), given the working folder, after the
- * dynamic `modules` it loads; it listens on `port`.
+ * dynamic `modules` it loads; it listens on `port` of `host` (default 127.0.0.1).
  */
-export function startNginx(name: string, port: number, body: (dir: string) => string, modules: string[] = []): Promise<HostProcess> {
+export function startNginx(name: string, port: number, body: (dir: string) => string, modules: string[] = [], host?: LoopbackHost): Promise<HostProcess> {
   return startHostProcess({
     name,
     command: NGINX,
     port,
+    host,
     // -e: the error log from the very start, before the configuration names one.
     args: (dir) => ['-p', dir, '-c', `${dir}/nginx.conf`, '-e', `${dir}/error.log`],
     files: (dir) => ({ 'nginx.conf': nginxConfig(dir, body(dir), modules) }),

@@ -7,6 +7,7 @@ import type { IntermediaryKind, IntermediarySpec } from '../model/intermediary';
 import { connectProxy } from './connect-proxy';
 import { grpcProxy } from './grpc-proxy';
 import { nat } from './nat';
+import { relay } from './relay';
 import type { IntermediaryModule, StartedIntermediary, Upstream } from './intermediary';
 import type { Software } from './software';
 import { tlsProxy } from './tls-proxy';
@@ -16,6 +17,7 @@ export const INTERMEDIARIES: { [K in IntermediaryKind]: IntermediaryModule<K> } 
   'connect-proxy': connectProxy,
   'grpc-proxy': grpcProxy,
   nat,
+  relay,
 };
 
 export function moduleOf<K extends IntermediaryKind>(spec: { kind: K }): IntermediaryModule<K> {

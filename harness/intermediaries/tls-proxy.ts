@@ -2,7 +2,8 @@
  * A TLS-terminating proxy in front of a plaintext server, as a load balancer or ingress is:
  * nginx's stream module, listening on loopback with a certificate of the harness PKI, passing
  * the decrypted bytes on. With `alpn: 'none'` it negotiates no ALPN protocol at all, as nginx
- * `stream`, haproxy `mode tcp` or an AWS NLB with ALPN policy None do.
+ * `stream`, haproxy `mode tcp` or an AWS NLB with ALPN policy None do. `versions` and `ciphers`
+ * make it a TLS 1.3-only endpoint (as Temporal Cloud is) or an old middlebox.
  */
 import { unusedPort } from '../env/ports';
 import type { IntermediaryModule } from './intermediary';
@@ -14,7 +15,7 @@ export const tlsProxy: IntermediaryModule<'tls-proxy'> = {
   scope: 'run',
   reached: 'dialled',
   software: [SOFTWARE.nginx, SOFTWARE.nginxStream],
-  async start({ alpn }, { server, certificate }) {
+  async start({ alpn, versions, ciphers }, { server, certificate }) {
     const port = await unusedPort();
     const proxy = await startNginx(
       `tls-proxy-${alpn}`,
@@ -24,7 +25,7 @@ export const tlsProxy: IntermediaryModule<'tls-proxy'> = {
     listen 127.0.0.1:${port} ssl;
     ssl_certificate ${certificate.cert};
     ssl_certificate_key ${certificate.key};
-${alpn === 'h2' ? '    ssl_alpn h2;\n' : ''}    proxy_pass ${server};
+${alpn === 'h2' ? '    ssl_alpn h2;\n' : ''}${versions ? `    ssl_protocols ${versions.join(' ')};\n` : ''}${ciphers ? `    ssl_ciphers ${ciphers};\n` : ''}    proxy_pass ${server};
   }
 }
 `,

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SERVERS, type HarnessScenario } from '../../scenarios';
+import { STRAY_BYTES } from '../auth/stray-bytes';
 import { DIAGNOSES } from '../diagnosis/codes';
 import { HarnessError } from '../errors';
 import type {
@@ -122,7 +123,7 @@ const ENCODINGS = keysOf<ClientEncoding>({
   'chain-intermediate-first': 1, 'key-and-cert-in-one-file': 1,
 });
 const ADDRESSES = keysOf<AddressChoice>({
-  server: 1, 'server-ip': 1, 'no-port': 1, 'nothing-listening': 1, 'with-scheme': 1, 'http-api': 1,
+  server: 1, 'server-ip': 1, 'no-port': 1, 'nothing-listening': 1, 'with-scheme': 1, 'http-api': 1, 'unresolvable-name': 1, 'ipv6-unbracketed': 1,
 });
 const EXTRA_KEYS = keysOf<Exclude<KeyChoice, CredentialName>>({ 'client-pkcs1': 1, 'client-encrypted': 1, 'client-p256-sec1': 1, empty: 1 });
 const CODECS = keysOf<CodecChoice>({ shared: 1, missing: 1, 'wrong-key': 1 });
@@ -166,10 +167,11 @@ const envValue = either(
 );
 /** Each intermediary kind's options (model/intermediary.ts), besides its `kind`. */
 const INTERMEDIARY_OPTIONS: { [K in IntermediaryKind]: Record<keyof IntermediaryOptions[K], Check> } = {
-  'tls-proxy': { alpn: oneOf(['h2', 'none']) },
+  'tls-proxy': { alpn: oneOf(['h2', 'none']), versions: optional(listOf(oneOf(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']))), ciphers: optional(text) },
   'connect-proxy': {},
   'grpc-proxy': { readTimeoutS: positive, upstream: optional(oneOf(['server', 'nothing-listening'])) },
   nat: { forgetsAfterS: positive },
+  relay: { listen: oneOf(['ipv4-loopback', 'ipv6-loopback']) },
 };
 const intermediary: Check = (value, field) => {
   const kind = (value as { kind?: unknown } | null)?.kind;
@@ -180,6 +182,7 @@ const clientSetup = shape<ClientSetup>({
   address: optional(oneOf(ADDRESSES)),
   tls: optional(either(literal(false), tlsSetup)),
   apiKey: optional(oneOf(API_KEYS)),
+  apiKeyStray: optional(oneOf(Object.keys(STRAY_BYTES))),
   rotateApiKeyTo: optional(oneOf(API_KEYS)),
   namespace: optional(text),
   codec: optional(oneOf(CODECS)),
@@ -220,6 +223,7 @@ const scenarioShape = shape<Scenario>({
   fault: optional(oneOf(Object.keys(FAULTS))),
   route: optional(shape<NonNullable<Scenario['route']>>({ client: route, worker: route })),
   findings: optional(shape<NonNullable<Scenario['findings']>>({ client: optional(listOf(oneOf(Object.keys(DIAGNOSES)))), worker: optional(listOf(oneOf(Object.keys(DIAGNOSES)))) })),
+  detail: optional(shape<NonNullable<Scenario['detail']>>({ client: optional(text), worker: optional(text) })),
   hold: optional(hold),
 });
 

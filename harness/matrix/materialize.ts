@@ -14,6 +14,7 @@ import type { ConnectionUnderTest } from '../stacks/cell';
 import type { AddressChoice, ApiKeyChoice, ClientSetup, KeyChoice, TlsSetup } from './scenario';
 import type { EndpointAuthorization } from '../server/endpoint';
 import { mintApiKeyChoice } from '../auth/scenario-keys';
+import { STRAY_BYTES, type StrayBytes } from '../auth/stray-bytes';
 import { MATRIX_NAMESPACES } from './environment';
 
 /** The PEM texts a cell handed the SDK, kept so a failure can be traced to the damage in them. */
@@ -46,7 +47,7 @@ export async function connectionUnderTest(
     target: {
       address: places.via?.reached === 'dialled' ? places.via.address : await addressFor(setup.address ?? 'server', places),
       tls,
-      apiKey: await apiKey(setup.apiKey),
+      apiKey: withStrayBytes(await apiKey(setup.apiKey), setup.apiKeyStray),
       rotateApiKeyTo: await apiKey(setup.rotateApiKeyTo),
       namespace: setup.namespace,
       codecChoice: setup.codec,
@@ -55,6 +56,10 @@ export async function connectionUnderTest(
     },
     pem,
   };
+}
+
+function withStrayBytes(key: string | undefined, stray: StrayBytes | undefined): string | undefined {
+  return key !== undefined && stray ? STRAY_BYTES[stray](key) : key;
 }
 
 function apiKeyFor(choice: ApiKeyChoice, setup: ClientSetup, authorization: EndpointAuthorization | undefined): Promise<string> {
@@ -127,5 +132,9 @@ async function addressFor(choice: AddressChoice, places: Places): Promise<string
     case 'http-api':
       if (!places.httpApi) throw new Error("the server's HTTP API port is not published");
       return `${engineHost()}:${portOf(places.httpApi)}`;
+    case 'unresolvable-name':
+      return `temporal.nowhere.invalid:${port}`;
+    case 'ipv6-unbracketed':
+      return `::1:${port}`;
   }
 }

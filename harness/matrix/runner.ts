@@ -24,6 +24,7 @@ import { Intermediaries } from '../intermediaries/registry';
 import type { Upstream } from '../intermediaries/intermediary';
 import { clientProxy } from '../diagnosis/proxies';
 import { causeDetail } from '../diagnosis/details';
+import { strayBytesRefusal } from '../auth/stray-bytes';
 import { classifyTimeline, findingsOf, lastCauseBefore, mergeTimeline, timelineText } from '../diagnosis/timeline';
 import { connectionUnderTest, PemInputs } from './materialize';
 import { apiKeyEvidence } from '../auth/evidence';
@@ -492,9 +493,12 @@ export async function judge(
   const findings = timeline ? findingsOf(timeline) : [];
   const diagnosis = named === 'TIMEOUT' && timeline ? (lastCauseBefore(timeline, Date.now()) ?? named) : named;
   const verdict = judged(scenario, stack, context.versions ?? ownVersions(), diagnosis, findings);
+  const detail = diagnosis ? detailOf(diagnosis, attempt, context, `${error} ${cause ?? ''} ${timelineText(timeline)}`) : null;
+  const expectedDetail = scenario.detail?.[stack];
   return {
     ...verdict,
-    detail: diagnosis ? detailOf(diagnosis, attempt, context.pem ?? {}, `${error} ${cause ?? ''} ${timelineText(timeline)}`) : null,
+    passed: verdict.passed && (expectedDetail === undefined || (detail ?? '').includes(expectedDetail)),
+    detail,
     error,
     cause,
     ms,
@@ -537,9 +541,14 @@ function judged(scenario: Scenario, stack: Stack, versions: Versions, diagnosis:
 
 const sameCodes = (a: DiagnosisCode[], b: DiagnosisCode[]) => a.length === b.length && a.every((code) => b.includes(code));
 
-/** What makes the cause specific: the PEM's damage, the limit or status the words name, what the stack itself said of its failure. */
-function detailOf(diagnosis: DiagnosisCode, attempt: StackAttempt, pem: PemInputs, text: string): string | null {
-  const parts = [pemDetail(diagnosis, pem) ?? causeDetail(diagnosis, text), attempt.detail].filter(Boolean);
+/**
+ * What makes the cause specific: the PEM's damage, where a key's stray bytes were refused, the
+ * limit or status the words name, what the stack itself said of its failure.
+ */
+function detailOf(diagnosis: DiagnosisCode, attempt: StackAttempt, context: ClassifyContext, text: string): string | null {
+  const stray = diagnosis === 'API_KEY_STRAY_BYTES' ? context.apiKey?.stray : undefined;
+  const specific = pemDetail(diagnosis, context.pem ?? {}) ?? (stray ? strayBytesRefusal(stray, text) : causeDetail(diagnosis, text));
+  const parts = [specific, attempt.detail].filter(Boolean);
   return parts.length > 0 ? parts.join('; ') : null;
 }
 

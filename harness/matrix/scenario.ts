@@ -10,6 +10,7 @@ import type { DiagnosisCode } from '../diagnosis/codes';
 import type { Expectation, VersionedExpectation } from '../model/expectation';
 import type { IntermediarySpec } from '../model/intermediary';
 import type { Stack } from '../model/stack';
+import type { StrayBytes } from '../auth/stray-bytes';
 
 /** A server the matrix can start: its mode and the certificate its frontend presents. */
 export interface ServerSpec {
@@ -50,7 +51,11 @@ export type AddressChoice =
   /** `https://localhost:<port>`, a URL where a host:port belongs. */
   | 'with-scheme'
   /** `localhost:<port>` of the server's HTTP API (7243 in the container), not its gRPC frontend. */
-  | 'http-api';
+  | 'http-api'
+  /** A name under `.invalid` (RFC 2606), which no resolver answers: a typo, a deleted endpoint, a compose service name used outside compose. */
+  | 'unresolvable-name'
+  /** `::1:<mapped port>`: the IPv6 loopback without the brackets a literal with a port needs, so the port cannot be told from the address. */
+  | 'ipv6-unbracketed';
 
 /** How a connection reached the server: through the harness's CONNECT proxy, or not. */
 export type Route = 'proxy' | 'direct';
@@ -131,6 +136,8 @@ export interface ClientSetup {
   /** `false` for plaintext; omitted: not given to the SDK at all (which turns TLS on when apiKey is set). */
   tls?: false | TlsSetup;
   apiKey?: ApiKeyChoice;
+  /** The key as the application read it, with stray bytes around the token (from a file, a secret store, a .env). */
+  apiKeyStray?: StrayBytes;
   /**
    * Rotation while connected: the cell connects with `apiKey`, sees one call refused with it, then
    * calls `setApiKey` with this key and runs the workflow.
@@ -199,7 +206,8 @@ export type FaultTiming = 'before-connect' | 'between-workflows';
  *   replaced by `certificate`, and the server's TLS refresh serves it to new connections.
  * - `replace-server-cert-untrusted-ca`: the same, with a certificate from a CA the client does not trust.
  * - `start-late`: the server is stopped before the cell connects and started `undoAfterS` seconds
- *   after the cell began, while the application connects (a server that starts after its workers).
+ *   after the stack began to connect (a held stack says when: HarnessSide.connecting), while the
+ *   application connects (a server that starts after its workers).
  * A `between-workflows` fault gives the cell its shape: connect, a workflow, the fault, the next
  * workflow on the same connection (and the same worker), then a new connection with the same
  * options, whose outcome (accepted, or refused as the scenario expects) ends the cell.
@@ -225,6 +233,8 @@ export type Family =
   | 'server-cert'
   | 'client-cert'
   | 'protocol'
+  | 'address'
+  | 'tls-version'
   | 'pem'
   | 'namespace'
   | 'encryption'
@@ -243,6 +253,8 @@ const FAMILY_ORDER: Record<Family, true> = {
   'server-cert': true,
   'client-cert': true,
   protocol: true,
+  address: true,
+  'tls-version': true,
   pem: true,
   namespace: true,
   encryption: true,
@@ -280,6 +292,11 @@ export interface Scenario<ServerName extends string = string> {
    * outcome: a long poll cut that the worker survives silently still shows as LONG_POLL_CUT.
    */
   findings?: Partial<Record<Stack, DiagnosisCode[]>>;
+  /**
+   * Words each stack's detail must hold, judged like the outcome: where a cause arose when that is
+   * what the scenario shows (a key's stray bytes refused by the stack, or by the server).
+   */
+  detail?: Partial<Record<Stack, string>>;
   /** Which way each stack must reach the server, proved from the CONNECT proxy's log. */
   route?: { client: Route; worker: Route };
   /**

@@ -5,8 +5,12 @@
  */
 
 export interface IntermediaryOptions {
-  /** nginx `stream`: TLS terminated in front of the plaintext server, negotiating ALPN h2 or no protocol at all. */
-  'tls-proxy': { alpn: 'h2' | 'none' };
+  /**
+   * nginx `stream`: TLS terminated in front of the plaintext server, negotiating ALPN h2 or no
+   * protocol at all; `versions` (default TLS 1.2 and 1.3) and `ciphers` (an OpenSSL cipher list
+   * for TLS 1.2 and below) narrow what it accepts, as a strict endpoint or an old middlebox does.
+   */
+  'tls-proxy': { alpn: 'h2' | 'none'; versions?: TlsVersion[]; ciphers?: string };
   /** tinyproxy: an HTTP CONNECT proxy that the application names (proxy variables, or its own proxy option). */
   'connect-proxy': Record<never, never>;
   /**
@@ -20,7 +24,12 @@ export interface IntermediaryOptions {
    * first flow through it began, it silently drops every packet of the flows it carries then; new flows pass.
    */
   nat: { forgetsAfterS: number };
+  /** A plain TCP relay listening on one loopback address only: the application dials `[::1]:port` or `127.0.0.1:port`. */
+  relay: { listen: 'ipv4-loopback' | 'ipv6-loopback' };
 }
+
+/** TLS protocol versions as nginx and OpenSSL name them. */
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 export type IntermediaryKind = keyof IntermediaryOptions;
 

@@ -4,6 +4,7 @@
  * never quoted, only what it says about itself.
  */
 import { describeApiKey } from '../auth/api-key';
+import { strayBytesOf, trimmedToken } from '../auth/stray-bytes';
 import { decodeApiKey, grants, namesNamespace, timeProblem } from '../auth/tokens';
 import { type CheckResult, type Finding, finding } from './findings';
 import type { ValidateSettings } from './settings';
@@ -13,15 +14,18 @@ const SUPPORTED_ALGORITHMS = ['RS256', 'ES256'];
 export function lintApiKey(settings: ValidateSettings, now = Date.now()): CheckResult {
   const { apiKey, namespace } = settings;
   if (!apiKey) return { findings: [], checked: [] };
-  const decoded = decodeApiKey(apiKey.token);
+  const stray = strayBytesOf(apiKey.token);
+  const strayFinding = stray ? [finding('API_KEY_STRAY_BYTES', 'error', `the API key from ${apiKey.from} carries ${stray.description}, which is not part of the token, and the stacks do not trim it`)] : [];
+  // The rest reads the token itself, so that one mistake is not reported as many.
+  const decoded = decodeApiKey(stray ? trimmedToken(apiKey.token) : apiKey.token);
   if (!decoded.ok) {
     return {
-      findings: [finding('API_KEY_REJECTED', 'error', `the API key from ${apiKey.from} is ${decoded.problem}`)],
+      findings: [...strayFinding, finding('API_KEY_REJECTED', 'error', `the API key from ${apiKey.from} is ${decoded.problem}`)],
       checked: [`API key from ${apiKey.from}: not a JWT`],
     };
   }
   const { facts } = decoded;
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...strayFinding];
   const from = `the API key from ${apiKey.from}`;
   const at = (seconds: number) => new Date(seconds * 1000).toISOString();
   const time = timeProblem(facts, now / 1000);

@@ -1,0 +1,48 @@
+/**
+ * The name and address the application dials: one that no resolver knows, the IPv6 loopback
+ * with and without the brackets a literal with a port needs. The server is the plain TLS one, so
+ * that the address is the only thing in question.
+ */
+import { both, HarnessScenario, serverAuth } from './define';
+
+const family = 'address';
+
+/** The server as the IPv6 loopback reaches it: a TCP relay on [::1] alone (Docker here publishes on IPv4 only). */
+const IPV6_LOOPBACK = { kind: 'relay', listen: 'ipv6-loopback' } as const;
+
+export const address: HarnessScenario[] = [
+  {
+    name: 'name-not-resolving',
+    family,
+    about: 'The host name resolves to nothing (a typo, a deleted endpoint, a compose service name used outside compose); here a name under .invalid.',
+    server: 'tls',
+    client: { address: 'unresolvable-name', tls: serverAuth },
+    expect: both('DNS_NAME_NOT_RESOLVED'),
+  },
+  {
+    name: 'ipv6-loopback-bracketed',
+    family,
+    about: 'The IPv6 loopback as a literal with its port, bracketed: [::1]:port (a relay listening there alone, as kubectl port-forward can); the server certificate names ::1 too.',
+    server: 'tls',
+    client: { via: IPV6_LOOPBACK, tls: serverAuth },
+    expect: { client: 'ok', worker: 'SERVER_NAME_INVALID' },
+    divergence:
+      "sdk-core (worker) takes the address's host with its brackets, \"[::1]\", as the TLS server name, which rustls refuses as a DNS name (InvalidDnsNameError) before connecting; grpc-js (client) verifies the certificate's IP address.",
+  },
+  {
+    name: 'ipv6-loopback-server-name-override',
+    family,
+    about: 'The fix for the worker: the same address with serverNameOverride set to a DNS name the certificate holds (localhost).',
+    server: 'tls',
+    client: { via: IPV6_LOOPBACK, tls: { ...serverAuth, serverName: 'localhost' } },
+    expect: both('ok'),
+  },
+  {
+    name: 'ipv6-literal-unbracketed',
+    family,
+    about: 'The same literal without brackets, ::1:port, as an IPv6 address copied next to a port reads.',
+    server: 'tls',
+    client: { address: 'ipv6-unbracketed', tls: serverAuth },
+    expect: both('INVALID_ADDRESS'),
+  },
+];
