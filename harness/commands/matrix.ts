@@ -24,7 +24,7 @@ export function registerMatrixCommand(program: Command): void {
     .addOption(new Option('--family <name...>', 'run only these families (the slow ones too, when named)').choices(FAMILIES))
     .option('--all', `also run the slow families (${SLOW_FAMILIES.join(', ')}: connections held for minutes, about 3 min of wall time), which a run leaves out by default`)
     .option('--sdk <version>', 'also run the stacks under test on this SDK release (repeatable; installed into the cache once)', collect)
-    .option('--node <major>', 'run the stacks under test on this Node release: 20, 22 or 24 (repeatable)', collectNodeMajor)
+    .option('--node <major>', 'run the stacks under test on this Node release: 20, 22, 24, 25 or 26 (repeatable)', collectNodeMajor)
     .option('--list', 'list the scenarios and exit')
     .option('--concurrency <n>', 'client cells in flight at once (default: 6, shared with other matrix runs on this machine)', parsePositiveInt)
     .option('--certs <dir>', 'folder for the minted PKI', 'certs')

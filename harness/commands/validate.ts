@@ -22,7 +22,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--offline', 'check the files only: no connection to the server')
     .option('--fix-output <dir>', 'write repaired copies of damaged PEM files to this folder (never over the originals)')
     .option('--sdk <version>', 'also probe with this SDK release (repeatable; installed into the cache once)', collect)
-    .option('--node <major>', 'probe on this Node release: 20, 22 or 24 (repeatable)', collectNodeMajor)
+    .option('--node <major>', 'probe on this Node release: 20, 22, 24, 25 or 26 (repeatable)', collectNodeMajor)
     .option(
       '--hold <duration>',
       'then hold a client and a worker connected for this long (90s, 2m, 1h) through your network, and name what cuts or refuses them; starts workflows on a task queue of its own in the namespace',

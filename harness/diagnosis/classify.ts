@@ -139,6 +139,7 @@ export const RULES: readonly Rule[] = [
   { code: 'CERT_V1_UNSUPPORTED', pattern: /UnsupportedCertVersion/ },
   { code: 'CERT_MALFORMED', pattern: /no start line|NoCertificatesPresented|CertificateParseError|bad base64 decode/i },
   { code: 'KEY_MALFORMED', pattern: KEY_UNPARSED },
+  { code: 'IP_SERVER_NAME_REFUSED_BY_NODE', pattern: /ERR_INVALID_ARG_VALUE\]: The property 'options\.servername' Setting the TLS ServerName to an IP address/ },
   { code: 'SERVER_NAME_INVALID', pattern: /InvalidDnsNameError|invalid uri character|Host: \S+:\d+\. is not in the cert/i },
 
   // The server's certificate, as the client checks it. OpenSSL 3.5 (Node 24) refuses RSA-1024

@@ -17,6 +17,11 @@ export const DIAGNOSES = {
     explanation: 'The server name is not a valid DNS name: it contains a port, or it is an IPv6 literal, which sdk-core (worker) passes on with its brackets.',
     fix: 'Set tls.serverNameOverride to a bare host name the certificate holds, without scheme, port or brackets.',
   },
+  IP_SERVER_NAME_REFUSED_BY_NODE: {
+    explanation:
+      "Node 25 and later refuse an IP address as the TLS server name (DEP0123 reached its end), and grpc-js (the client) sets the server name from the address's host: dialling a server by IP over TLS fails before the handshake, whatever its certificate holds.",
+    fix: 'Dial a DNS name the server certificate holds, or set tls.serverNameOverride to one (grpc-js then sends that name); or run the client on Node 24 until grpc-js stops sending IPs.',
+  },
   SERVER_CERT_EXPIRED: {
     explanation: 'The server certificate has expired.',
     fix: 'Renew the server certificate and restart the server with it.',

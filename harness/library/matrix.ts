@@ -36,7 +36,7 @@ export interface MatrixOptions extends MatrixSelection {
   keepCerts?: boolean;
   /** SDK releases to run the stacks under test on besides the harness's own (installed into the cache once). */
   sdk?: string[];
-  /** Node majors to run the stacks under test on (20, 22, 24; default: the Node running the harness). */
+  /** Node majors to run the stacks under test on (20, 22, 24, 25, 26; default: the Node running the harness). */
   node?: NodeMajor[];
   /** Called as each cell finishes. */
   onCell?: (cell: CellResult, done: number, total: number) => void;

@@ -27,7 +27,7 @@ export interface ValidateOptions extends SettingsFlags {
   fixOutput?: string;
   /** SDK releases to probe with besides the harness's own (installed into the cache once). */
   sdk?: string[];
-  /** Node majors to probe on (20, 22, 24; default: the Node running the harness). */
+  /** Node majors to probe on (20, 22, 24, 25, 26; default: the Node running the harness). */
   node?: NodeMajor[];
 }
 

@@ -1,7 +1,7 @@
 /** The Node majors stacks can run on; light enough for the CLI's option parsing (`--help` loads it). */
 import { HarnessError } from '../errors';
 
-export const NODE_MAJORS = [20, 22, 24] as const;
+export const NODE_MAJORS = [20, 22, 24, 25, 26] as const;
 export type NodeMajor = (typeof NODE_MAJORS)[number];
 
 export function parseNodeMajor(value: string): NodeMajor {
