@@ -89,6 +89,8 @@ const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['name constraints (client)', client, probe('Error: permitted subtree violation'), 'NAME_CONSTRAINTS_VIOLATED'],
   ['name constraints (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(Other(OtherError(NameConstraintViolation))) }))', 'NAME_CONSTRAINTS_VIOLATED'],
   ['mTLS not enforced', client, 'ClientAuthNotEnforcedError: the server let a client in with no client certificate, which an mTLS server must refuse', 'MTLS_NOT_ENFORCED'],
+  ['HTTP API port that never answers (client)', { ...client, httpEndpoint: true }, probe('null'), 'HTTP_ENDPOINT_NOT_GRPC'],
+  ['HTTP API port that never answers (worker)', { ...worker, httpEndpoint: true }, 'CellTimeoutError: NativeConnection.connect did not settle within 10000ms', 'HTTP_ENDPOINT_NOT_GRPC'],
   ['unresolvable name (client)', client, 'Error: Failed to connect before the deadline Error: 14 UNAVAILABLE: Name resolution failed for target dns:temporal.nowhere.invalid:32768', 'DNS_NAME_NOT_RESOLVED'],
   ['unresolvable name (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(ConnectError("dns error", Custom { kind: Uncategorized, error: "failed to lookup address information: Name or service not known" })))', 'DNS_NAME_NOT_RESOLVED'],
   ['IPv6 literal without brackets (either stack)', worker, "TypeError: Invalid address for Temporal gRPC endpoint: expected URI of the form 'hostname' or 'hostname:port'; got '::1:32768'", 'INVALID_ADDRESS'],
