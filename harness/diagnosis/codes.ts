@@ -295,6 +295,10 @@ export const DIAGNOSES = {
     explanation: 'The client certificate does not chain to any CA in the files given, so it cannot be checked offline.',
     fix: "Make sure the server's clientCaFiles (or the Cloud namespace's CA) holds the CA that issued it.",
   },
+  SETTING_IGNORED_BY_SDK: {
+    explanation: "A setting the environment or the envconfig profile holds is one the SDK release's envconfig does not apply: the connection is made as if it were not there, and nothing says so.",
+    fix: 'Configure it in code (the connection options) instead, or drop it; validate --sdk VERSION says whether another release applies it.',
+  },
   SERVER_CERT_WRONG_USAGE: {
     explanation: 'The server certificate may not be used for TLS servers (extendedKeyUsage without serverAuth, or keyUsage without a TLS usage).',
     fix: 'Reissue the server certificate with extendedKeyUsage serverAuth and keyUsage digitalSignature.',

@@ -14,6 +14,7 @@ import { presentedChain } from '../diagnosis/evidence';
 import { describeEnvironment, type EnvironmentReport } from './environment';
 import { checkServerCertificate, LIVE_TIMEOUT_MS } from './server-cert';
 import { lintApiKey } from './api-key-lint';
+import { envconfigsOf, ignoredSettings } from './ignored-settings';
 import { describeChange, versionChanges } from '../versions/changes';
 import type { NodeMajor } from '../versions/node-majors';
 import { versionsLabel } from '../versions/ranges';
@@ -63,6 +64,9 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
   const repairedCopies = await planRepairs(inputs, options.fixOutput);
   const offline = lint({ settings, inputs, now, repairedCopies });
   const apiKey = lintApiKey(settings, now);
+  // Only an application that reads its settings through envconfig meets what envconfig drops.
+  const throughEnvconfig = settings.source === 'env:envconfig' || settings.source.startsWith('profile:');
+  const unapplied = throughEnvconfig ? ignoredSettings(envconfigsOf(variants), env) : { findings: [], checked: [] };
   const server = options.offline
     ? { findings: [], checked: ['server certificate: not read (--offline)'] }
     : await checkServerCertificate(settings, offline.parsed, inputs, now);
@@ -75,12 +79,12 @@ export async function validate(options: ValidateOptions, env: NodeJS.ProcessEnv 
   const [probes, enforcement] = live
     ? await Promise.all([live.runProbes(target, variants), live.checkClientAuthEnforced(target)])
     : [[], { findings: [], checked: [] }];
-  const findings = [...offline.findings, ...apiKey.findings, ...server.findings, ...enforcement.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const findings = [...offline.findings, ...apiKey.findings, ...unapplied.findings, ...server.findings, ...enforcement.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return {
     ok: !hasErrors(findings) && probes.every((probe) => probe.actual === 'ok'),
     source: settings.source,
     settings,
-    checked: [...offline.checked, ...apiKey.checked, ...server.checked, ...enforcement.checked],
+    checked: [...offline.checked, ...apiKey.checked, ...unapplied.checked, ...server.checked, ...enforcement.checked],
     findings,
     probes,
     disagreement: live ? disagreements(probes, live.disagreement) : null,
