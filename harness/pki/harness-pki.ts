@@ -244,6 +244,26 @@ export async function writeHarnessPki(dir: string, extra: OnDemandName[] = []): 
   return files;
 }
 
+/**
+ * What a served server and its clients use (`serve`), and nothing else: the CA's certificate (its
+ * key stays in memory), the frontend's and the system worker's pairs, and for mTLS the client's.
+ * The matrix's defects (expired, SHA-1, v1 ...) are no user's business.
+ */
+export async function writeServedPki(dir: string, withClient: boolean): Promise<HarnessPkiFiles> {
+  const pending = pendingHarnessCredentials();
+  const pairs: (keyof HarnessCredentials)[] = ['server', 'systemWorker', ...(withClient ? (['client'] as const) : [])];
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const files = harnessPkiFiles(dir);
+  await Promise.all([
+    pending.ca.then((ca) => writePublic(files.certPath('ca'), ca.certPem)),
+    ...pairs.map(async (name) => {
+      const credential = await pending[name];
+      await Promise.all([writePublic(files.certPath(name), credential.certPem), writeSecret(files.keyPath(name), credential.keyPem)]);
+    }),
+  ]);
+  return files;
+}
+
 export async function writeSecret(file: string, content: string): Promise<void> {
   await writeFile(file, content, { mode: 0o600 });
   await chmod(file, 0o600); // the mode option is ignored when the file already exists

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { harnessCertificates } from '../matrix/environment';
-import { writeHarnessPki } from '../pki/harness-pki';
+import { writeServedPki } from '../pki/harness-pki';
 import { writeInternalPki } from '../pki/internal-pki';
 import type { ServerMode } from '../server/config';
 import type { InternalPki, KeyPairFiles } from '../server/endpoint';
@@ -39,7 +39,7 @@ export async function prepareCertificates(mode: ServerMode, dir: string, user?: 
       internalBesideUser: true,
     };
   }
-  const pki = await writeHarnessPki(dir);
+  const pki = await writeServedPki(dir, mode === 'mtls');
   const certificates = harnessCertificates(pki);
   const frontend = certificates.frontend({ mode, about: 'the certificate serve presents' });
   return {

@@ -5,7 +5,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -131,6 +131,8 @@ test('mtls: a client and a worker configured only from the printed settings run 
   try {
     const ready = await session.ready;
     expect(ready).toMatchObject({ mode: 'mtls', namespace: 'default', envFile, checkProblem: null });
+    // What the server and its clients use, and nothing of the matrix's PKI (no CA key, no defects).
+    expect(readdirSync(pkiDir).sort()).toEqual(['ca.pem', 'client.key', 'client.pem', 'server.key', 'server.pem', 'systemWorker.key', 'systemWorker.pem', 'temporal.toml']);
     const variables = parseEnvFile(await readFile(envFile, 'utf8'));
 
     // (a) The samples' variables, used as hello-world-mtls uses them.
