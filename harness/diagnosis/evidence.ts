@@ -127,18 +127,8 @@ const RUSTLS_SUITES = [
 
 /** Whether the server refuses a handshake that offers only what rustls (the worker) can speak. */
 export function refusesRustlsSuites(address: string, serverName?: string, timeoutMs = 3000): Promise<boolean> {
-  const { host, port } = splitAddress(address);
   return new Promise((resolve) => {
-    const socket = tls.connect({
-      host,
-      port,
-      servername: serverName ?? (isIp(host) ? undefined : host),
-      rejectUnauthorized: false,
-      ALPNProtocols: ['h2'],
-      minVersion: 'TLSv1.2',
-      ciphers: RUSTLS_SUITES,
-      timeout: timeoutMs,
-    });
+    const socket = unverifiedHandshake(address, serverName, timeoutMs, { minVersion: 'TLSv1.2', ciphers: RUSTLS_SUITES });
     const done = (refused: boolean) => {
       socket.destroy();
       resolve(refused);
@@ -236,18 +226,17 @@ export function keyFitsLaterCertificate(certText: string | undefined, keyPem: st
   }
 }
 
+/** A TLS connection to `address` as a gRPC client opens one, verifying nothing: only the handshake is looked at. */
+function unverifiedHandshake(address: string, serverName: string | undefined, timeoutMs: number, options: tls.ConnectionOptions = {}): tls.TLSSocket {
+  const { host, port } = splitAddress(address);
+  const servername = serverName ?? (isIp(host) ? undefined : host);
+  return tls.connect({ host, port, servername, rejectUnauthorized: false, ALPNProtocols: ['h2'], timeout: timeoutMs, ...options });
+}
+
 /** The certificates a TLS server sends, in order, read without verifying them. */
 export function presentedChain(address: string, serverName?: string, timeoutMs = 3000): Promise<X509Certificate[]> {
-  const { host, port } = splitAddress(address);
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({
-      host,
-      port,
-      servername: serverName ?? (isIp(host) ? undefined : host),
-      rejectUnauthorized: false,
-      ALPNProtocols: ['h2'],
-      timeout: timeoutMs,
-    });
+    const socket = unverifiedHandshake(address, serverName, timeoutMs);
     socket.once('secureConnect', () => {
       const chain: X509Certificate[] = [];
       let current = socket.getPeerX509Certificate();
