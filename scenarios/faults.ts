@@ -51,4 +51,22 @@ export const faults: HarnessScenario[] = [
     fault: 'replace-server-cert-untrusted-ca',
     expect: both('SERVER_CA_UNTRUSTED'),
   },
+  {
+    name: 'ca-rotation-client-trusts-both',
+    family,
+    about: 'A staged CA rotation: the client already trusts a bundle of the old and the new CA when, between two workflows, the server certificate is replaced by one from the new CA.',
+    server: 'tls-cert-rotation',
+    client: { tls: { ca: ['ca', 'otherCa'] } },
+    fault: 'replace-server-cert-new-ca',
+    expect: both('ok'),
+  },
+  {
+    name: 'client-ca-added-while-running',
+    family,
+    about: "A staged CA rotation on the server's side: its client-CA file gains the new CA after the old one while it runs (refreshInterval 1s), and a client presents a certificate from the new CA; a restart then reads the file whole.",
+    server: 'mtls-ca-rotation',
+    client: { tls: { ca: 'ca', cert: 'clientOtherCa', key: 'clientOtherCa' } },
+    fault: 'add-client-ca',
+    expect: both('CLIENT_CERT_UNTRUSTED'),
+  },
 ];

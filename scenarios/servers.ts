@@ -77,6 +77,13 @@ export const SERVERS = {
     tlsRefreshInterval: '1s',
     about: "Like tls, re-reading its certificate files every second: the faults family's cells replace them, so no other cell may share it.",
   },
+  'mtls-ca-rotation': {
+    mode: 'mtls',
+    certificate: 'server',
+    tlsRefreshInterval: '1s',
+    survivesRestart: true,
+    about: "mTLS, re-reading its certificate files every second, for the faults family's client-ca-added-while-running alone: its cell adds a CA to the file of client CAs and restarts it.",
+  },
   'plain-short-poll': {
     mode: 'plain',
     dynamicConfig: { 'matching.longPollExpirationInterval': '3s', 'history.longPollExpirationInterval': '3s' },

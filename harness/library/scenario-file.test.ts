@@ -97,8 +97,16 @@ test('takes the fields of a held scenario with an intermediary', () => {
   };
   expect(checkScenarios([held], 'cut.json').map(({ name }) => name)).toEqual(['reported-cut']);
 });
+
+test('takes a CA bundle, a key with stray bytes and an expected detail', () => {
+  const rotation = { ...UNTRUSTED, name: 'reported-bundle', client: { tls: { ca: ['ca', 'otherCa'] } }, expect: { client: 'ok', worker: 'ok' } };
+  const stray = { ...UNTRUSTED, name: 'reported-newline', server: 'tls-auth', client: { tls: { ca: 'ca' }, apiKey: 'write', apiKeyStray: 'trailing-newline' }, expect: { client: 'API_KEY_STRAY_BYTES', worker: 'API_KEY_STRAY_BYTES' }, detail: { worker: 'without the key' } };
+  expect(checkScenarios([rotation, stray], 'rotation.json').map(({ name }) => name)).toEqual(['reported-bundle', 'reported-newline']);
+});
 test.each([
   [with_({ client: { tls: { ca: 'nope' } } }), 'scenario "reported-other-ca", field client.tls.ca: "nope" is not one of ca, otherCa,'],
+  [with_({ client: { tls: { ca: ['ca', 'nope'] } } }), 'scenario "reported-other-ca", field client.tls.ca[1]: "nope" is not one of ca, otherCa,'],
+  [with_({ detail: { worker: 7 } }), 'scenario "reported-other-ca", field detail.worker: 7 is not'],
   [with_({ server: 'tls-ancient' }), 'scenario "reported-other-ca", field server: "tls-ancient" is not one of plain, tls, mtls,'],
   [with_({ expect: { client: 'ok', worker: 'SERVER_ON_FIRE' } }), 'scenario "reported-other-ca", field expect.worker: "SERVER_ON_FIRE" is not one of ok, SERVER_CA_UNTRUSTED,'],
   [with_({ expect: { client: 'ok' } }), 'scenario "reported-other-ca", field expect.worker: undefined is not one of ok,'],

@@ -149,7 +149,7 @@ const versionedExpectation: Check = (value, field) => {
 const expectation = either(oneOf(EXPECTATIONS), versionedExpectation);
 
 const tlsSetup = shape<TlsSetup>({
-  ca: optional(oneOf(CREDENTIALS)),
+  ca: optional(either(oneOf(CREDENTIALS), listOf(oneOf(CREDENTIALS)))),
   cert: optional(oneOf(CREDENTIALS)),
   key: optional(oneOf([...CREDENTIALS, ...EXTRA_KEYS])),
   serverName: optional(text),

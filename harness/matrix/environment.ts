@@ -64,7 +64,7 @@ export function credentialsNeeded(scenarios: Scenario[], servers: Record<string,
     scenarios.flatMap((scenario) => {
       const tls = scenario.client.tls;
       const replacement = scenario.fault && faultCertificate(scenario.fault);
-      return [servers[scenario.server]?.certificate, replacement, ...(tls ? [tls.ca, tls.cert, tls.key] : [])];
+      return [servers[scenario.server]?.certificate, replacement, ...(tls ? [tls.ca, tls.cert, tls.key].flat() : [])];
     }),
   );
 }

@@ -93,7 +93,7 @@ async function tlsOptions(client: ClientSetup, setup: TlsSetup, pki: HarnessPkiF
     Object.assign(pem, { cert: encoded.crt.toString('utf8'), key: encoded.key.toString('utf8') });
   }
   const tls: TLSConfig = {
-    ...(setup.ca ? { serverRootCACertificate: await readFile(pki.certPath(setup.ca)) } : {}),
+    ...(setup.ca ? { serverRootCACertificate: Buffer.concat(await Promise.all([setup.ca].flat().map((ca) => readFile(pki.certPath(ca))))) } : {}),
     ...(setup.serverName ? { serverNameOverride: setup.serverName } : {}),
     ...(pair ? { clientCertPair: pair } : {}),
   };

@@ -65,7 +65,8 @@ export type KeyChoice = CredentialName | 'client-pkcs1' | 'client-encrypted' | '
 
 /** TLS as the application configures it. No `ca` means the system roots. */
 export interface TlsSetup {
-  ca?: CredentialName;
+  /** The CA the client trusts; a list is one bundle of those CAs in that order (a staged CA rotation). */
+  ca?: CredentialName | CredentialName[];
   cert?: CredentialName;
   key?: KeyChoice;
   serverName?: string;
@@ -205,6 +206,11 @@ export type FaultTiming = 'before-connect' | 'between-workflows';
  * - `replace-server-cert`: between the two workflows, the frontend's certificate and key files are
  *   replaced by `certificate`, and the server's TLS refresh serves it to new connections.
  * - `replace-server-cert-untrusted-ca`: the same, with a certificate from a CA the client does not trust.
+ * - `replace-server-cert-new-ca`: the same certificate, as the step of a staged CA rotation whose
+ *   clients already trust the new CA beside the old one.
+ * - `add-client-ca`: the file of the CAs the frontend trusts for client certificates gains
+ *   `clientCa` after the one it holds, while the server runs (re-reading its files every second);
+ *   undone by a restart, after which the server has read the file whole.
  * - `start-late`: the server is stopped before the cell connects and started `undoAfterS` seconds
  *   after the stack began to connect (a held stack says when: HarnessSide.connecting), while the
  *   application connects (a server that starts after its workers).
@@ -217,8 +223,10 @@ export const FAULTS = {
   restart: { when: 'between-workflows' },
   'replace-server-cert': { when: 'between-workflows', certificate: 'serverReplacement' },
   'replace-server-cert-untrusted-ca': { when: 'between-workflows', certificate: 'serverOtherCa' },
+  'replace-server-cert-new-ca': { when: 'between-workflows', certificate: 'serverOtherCa' },
+  'add-client-ca': { when: 'before-connect', clientCa: 'otherCa' },
   'start-late': { when: 'before-connect', undoAfterS: 2 },
-} as const satisfies Record<string, { when: FaultTiming; certificate?: CredentialName; undoAfterS?: number }>;
+} as const satisfies Record<string, { when: FaultTiming; certificate?: CredentialName; clientCa?: CredentialName; undoAfterS?: number }>;
 
 export type Fault = keyof typeof FAULTS;
 

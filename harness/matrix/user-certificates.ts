@@ -64,7 +64,7 @@ function whyNotApplicable(scenario: Scenario, server: ServerSpec, user: UserCert
   }
   const tls = scenario.client.tls;
   if (!tls) return undefined;
-  const named = [tls.ca, tls.cert, typeof tls.key === 'string' && !KEYS_DERIVED_FROM_CLIENT.has(tls.key) ? tls.key : undefined];
+  const named = [tls.ca, tls.cert, typeof tls.key === 'string' && !KEYS_DERIVED_FROM_CLIENT.has(tls.key) ? tls.key : undefined].flat();
   for (const name of named.filter((n): n is CredentialName => n !== undefined)) {
     if (FOREIGN.has(name) || FROM_USER_SERVER.has(name)) continue;
     if (FROM_USER_CLIENT.has(name)) {

@@ -23,6 +23,8 @@ export const CONTAINER_DATA_DIR = '/etc/temporal';
 /** The frontend's default certificate and key, as {@link CONTAINER_CERT_DIR} holds them. */
 export const FRONTEND_CERT_FILE = 'frontend.pem';
 export const FRONTEND_KEY_FILE = 'frontend.key';
+/** The file of the `index`th CA the frontend trusts for client certificates, in {@link CONTAINER_CERT_DIR}. */
+export const clientCaFile = (index: number) => `client-ca-${index}.pem`;
 
 /**
  * Authorization with the server's own plug-ins: the default authorizer and JWT claim mapper,

@@ -8,8 +8,8 @@ import type Dockerode from 'dockerode';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { presentedChain, splitAddress } from '../diagnosis/evidence';
 import type { CredentialName, HarnessPkiFiles } from '../pki/harness-pki';
-import { faultCertificate, type Fault } from '../matrix/scenario';
-import { CONTAINER_CERT_DIR, FRONTEND_CERT_FILE, FRONTEND_GRPC_PORT, FRONTEND_KEY_FILE } from './config';
+import { faultCertificate, FAULTS, type Fault } from '../matrix/scenario';
+import { clientCaFile, CONTAINER_CERT_DIR, FRONTEND_CERT_FILE, FRONTEND_GRPC_PORT, FRONTEND_KEY_FILE } from './config';
 import { readContainerFile, writeContainerFiles, type ContainerFile } from './container-files';
 import { internalTls, type ServerEndpoint } from './endpoint';
 import { portTaken } from './fleet';
@@ -22,6 +22,8 @@ const SERVING_AGAIN_TIMEOUT_MS = 60_000;
 /** Many refresh intervals (the faults server re-reads its files every second). */
 const CERTIFICATE_SERVED_TIMEOUT_MS = 15_000;
 const POLL_INTERVAL_MS = 100;
+/** Three refresh intervals of the server that re-reads its certificate files every second. */
+const CLIENT_CA_SETTLE_MS = 3000;
 const PORT_RETRY_INTERVAL_MS = 500;
 const CONTAINER_LOG_LINES = 8;
 /** Seconds Docker gives a stopping server before it kills it: its state is in a file, and it exits in about one. */
@@ -51,7 +53,10 @@ async function doFault(fault: Fault, container: Dockerode.Container, endpoint: S
       return () => servingAgain(container, endpoint);
     case 'replace-server-cert':
     case 'replace-server-cert-untrusted-ca':
+    case 'replace-server-cert-new-ca':
       return replaceFrontendCertificate(container, endpoint, pki, faultCertificate(fault)!);
+    case 'add-client-ca':
+      return addClientCa(container, endpoint, await readFile(pki.certPath(FAULTS[fault].clientCa)));
     case 'start-late':
       await container.stop({ t: STOP_GRACE_S });
       return () => startAgain(container, endpoint);
@@ -184,6 +189,29 @@ async function replaceFrontendCertificate(
     throw error;
   }
   return undo;
+}
+
+/** Each server's client-CA file as it started, before an added CA (and the restart that undid it) changed it. */
+const pristineClientCas = new Map<string, ContainerFile>();
+
+/**
+ * Append `caPem` to the frontend's first client-CA file, in its place, owner and mode. Nothing a
+ * client sees says when the server has read it again, so the fault is in place after a few of its
+ * refresh intervals ({@link CLIENT_CA_SETTLE_MS}). Its undo is the restart an operator would do:
+ * the server then reads the file whole, and the same cell must pass. A server that a previous
+ * cell's undo left trusting the added CA gets its first file back and a restart before.
+ */
+async function addClientCa(container: Dockerode.Container, endpoint: ServerEndpoint, caPem: Buffer): Promise<UndoFault> {
+  const current = await readContainerFile(container, CONTAINER_CERT_DIR, clientCaFile(0));
+  const pristine = pristineClientCas.get(container.id) ?? current;
+  pristineClientCas.set(container.id, pristine);
+  if (!current.content.equals(pristine.content)) {
+    await writeContainerFiles(container, CONTAINER_CERT_DIR, [pristine]);
+    await restart(container, endpoint);
+  }
+  await writeContainerFiles(container, CONTAINER_CERT_DIR, [{ ...pristine, content: Buffer.concat([pristine.content, caPem]) }]);
+  await new Promise((resolve) => setTimeout(resolve, CLIENT_CA_SETTLE_MS));
+  return () => restart(container, endpoint);
 }
 
 /** Wait until a new TLS connection to `address` is served the leaf of `certPem` (compared by fingerprint). */

@@ -19,6 +19,7 @@ import { ServerImage } from '../env/server-image';
 import { ownLabels } from '../env/labels';
 import {
   AuthorizationConfig,
+  clientCaFile,
   CONTAINER_CERT_DIR,
   CONTAINER_CONFIG_PATH,
   CONTAINER_DYNAMIC_CONFIG_PATH,
@@ -211,7 +212,7 @@ export class TemporalServerContainer extends GenericContainer {
       keyFile: place(files.key, `${name}.key`, true),
     });
     const internalCa = place(internal.caFile, 'internal-ca.pem');
-    const clientCaFiles = this.clientCas.map((file, i) => place(file, `client-ca-${i}.pem`));
+    const clientCaFiles = this.clientCas.map((file, i) => place(file, clientCaFile(i)));
     const config = renderServerConfig(this.mode, {
       frontend: { certFile: place(this.frontend.cert, FRONTEND_CERT_FILE), keyFile: place(this.frontend.key, FRONTEND_KEY_FILE, true) },
       hostOverrides: { [INTERNAL_SERVER_NAME]: pair(internal.server, 'internal-server') },
