@@ -33,6 +33,13 @@ export const SERVERS = {
     about: 'TLS with authorization: the default authorizer and JWT claim mapper, keys from a JWKS file.',
   },
   'mtls-auth': { mode: 'mtls', certificate: 'server', authorization: {}, about: 'Mutual TLS with authorization.' },
+  'tls-auth-own-worker-unauthorized': {
+    mode: 'tls',
+    certificate: 'server',
+    authorization: {},
+    systemWorkerMisconfigured: 'no-internal-frontend',
+    about: "TLS with authorization, and the server's own worker sent to the public frontend without a token (no internal-frontend).",
+  },
   'plain-auth': { mode: 'plain', authorization: {}, about: 'Plaintext with authorization.' },
   'tls-auth-audience': {
     mode: 'tls',

@@ -63,6 +63,8 @@ export interface ClassifyContext {
   at?: number;
   /** The server refused the connection and served moments later (a held cell's timeline shows it). */
   servedAfterRefusal?: boolean;
+  /** The server exited after it served, its own worker unable to start (its start was watched: system-worker-health.ts). */
+  serverExited?: boolean;
 }
 
 interface Rule {
@@ -113,6 +115,8 @@ export const RULES: readonly Rule[] = [
   // Configuration errors, raised before any I/O. The stacks' words are vague ("unsupported",
   // "PrivateKeyParseError"), so the PEM that was given tells which mistake it is.
   { code: 'INVALID_ADDRESS', pattern: /Invalid address for Temporal gRPC endpoint|invalid target URL/i },
+  // Nothing answers where a server was seen serving, and was then seen exiting: the server is the cause.
+  { code: 'SERVER_START_FAILED', pattern: /ECONNREFUSED|Connection refused|ConnectionRefused|Failed to connect before the deadline|UNAVAILABLE/i, when: (c) => c.serverExited === true },
   // No address for the name: grpc-js says so in its resolution failure, tonic quotes getaddrinfo.
   { code: 'DNS_NAME_NOT_RESOLVED', pattern: /Name resolution failed for target|"dns error"|failed to lookup address information|\bENOTFOUND\b/ },
   // Not PEM at all: the form the bytes are in names the conversion.
@@ -248,6 +252,7 @@ export const RULES: readonly Rule[] = [
 
   // After connecting.
   { code: 'MTLS_NOT_ENFORCED', pattern: /ClientAuthNotEnforcedError/ },
+  { code: 'SERVER_DEGRADED', pattern: /ServerDegradedError/ },
   { code: 'PAYLOAD_TOO_LARGE', pattern: SIZE_LIMIT },
   { code: 'NAMESPACE_NOT_FOUND', pattern: /Namespace not found|Namespace \S+ is not found|NamespaceNotFound/i },
   { code: 'PAYLOAD_UNDECODABLE', pattern: /Unknown encoding|cannot decrypt payload/i },

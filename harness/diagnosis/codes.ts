@@ -299,6 +299,14 @@ export const DIAGNOSES = {
     explanation: "A setting the environment or the envconfig profile holds is one the SDK release's envconfig does not apply: the connection is made as if it were not there, and nothing says so.",
     fix: 'Configure it in code (the connection options) instead, or drop it; validate --sdk VERSION says whether another release applies it.',
   },
+  SERVER_DEGRADED: {
+    explanation: "The server answers clients, but its own worker (the worker service's scanner, schedules and batch operations) cannot reach its frontend: connections work while the server's system workflows never run, and v1.32.1 exits a minute later.",
+    fix: "Give the server's own worker what the frontend asks of clients: with mTLS, a client certificate in global.tls.systemWorker (certFile, keyFile) from a CA in clientCaFiles; then restart the server.",
+  },
+  SERVER_START_FAILED: {
+    explanation: "The server started serving and then exited: its own worker could not start (the server's log line says why). Until it is fixed, every connection to it is refused.",
+    fix: "Fix what the server's log line names; with authorization on, run an internal-frontend service (services.internal-frontend) for the server's own worker, or give it credentials the authorizer accepts.",
+  },
   SERVER_CERT_WRONG_USAGE: {
     explanation: 'The server certificate may not be used for TLS servers (extendedKeyUsage without serverAuth, or keyUsage without a TLS usage).',
     fix: 'Reissue the server certificate with extendedKeyUsage serverAuth and keyUsage digitalSignature.',

@@ -14,6 +14,11 @@ export function containersOf(pid: number): string[] {
   return docker(['ps', '-a', '-q', '--filter', `label=${OWNER_PID_LABEL}=${pid}`]);
 }
 
+/** The containers labelled with run `runId`. */
+export function containersOfRun(runId: string): string[] {
+  return docker(['ps', '-a', '-q', '--filter', `label=${RUN_LABEL}=${runId}`]);
+}
+
 /**
  * The containers this process started through the library (TemporalTlsContainer). Not all of
  * this process's: on a 2-core machine jest runs test files in its main process, which also owns

@@ -10,7 +10,7 @@ import { clientCertFacts, gatherEvidence, inputEncodings } from '../diagnosis/ev
 import { TRUST_STORE_VARIABLES } from '../diagnosis/trust-stores';
 import { DiagnosisCode, DIAGNOSES, fixFor } from '../diagnosis/codes';
 import { detectPemDamage, HARMLESS } from '../pki/pem-damage';
-import { ClientAuthNotEnforcedError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../stacks/cell';
+import { ClientAuthNotEnforcedError, ServerDegradedError, type ConnectionUnderTest, type HarnessSide, type StackAttempt } from '../stacks/cell';
 import { cellEnvironment, CHILD_CELL_TIMEOUT_MS, childSlot, runCellInChild, SharedCellChild, type ChildCellOptions } from '../stacks/child/child-cell';
 import { runClientCell } from '../stacks/client-stack';
 import { Counterparts, internalAccess } from '../stacks/counterparts';
@@ -242,13 +242,13 @@ export class CellRunner {
       await fault.afterAttempt?.();
       // The stack's own time: a child's start and its loading the SDK are the machine's, not the cell's.
       const ms = made.ms ?? Date.now() - started;
-      let attempt = refusalExpected(scenario, made);
+      let attempt = withServerHealth(endpoint, refusalExpected(scenario, made));
       const versions: Versions = variant ? { sdk: variant.sdk, node: variant.node } : ownVersions();
       const observed = via && (await via.started.observe(cellStarted));
       const route = observed?.tunnels && (observed.tunnels.length > 0 ? 'proxy' : 'direct');
       if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);
       const timeline = scenario.hold ? mergeTimeline(cellStarted, made.timeline ?? [], notes.events, observed?.events ?? []) : undefined;
-      const context = classifyContextOf(stack, setup, target, pem, attempt, environment, versions, timeline);
+      const context = { ...classifyContextOf(stack, setup, target, pem, attempt, environment, versions, timeline), ...(endpoint.health?.code === 'SERVER_START_FAILED' ? { serverExited: true } : {}) };
       const read = timeline && classifyTimeline(timeline, (at: number) => ({ ...context, at, clientCert: hold?.renewedBefore(at) ? undefined : clientCertFacts(pem.cert, pem.key, at) }));
       const cell = await judge(scenario, stack, attempt, context, ms, this.evidenceFor(stack, setup, target, context, environment), read);
       return route ? { ...cell, route } : cell;
@@ -338,7 +338,9 @@ export class CellRunner {
   async warmUp(scenarios: Scenario[], registered: string[], variants: (Variant | undefined)[] = [undefined]): Promise<void> {
     const namespaceOf = (scenario: Scenario) => scenario.client.namespace ?? 'default';
     const keyOf = (scenario: Scenario) => `${scenario.server}|${namespaceOf(scenario)}|${scenario.client.codec !== undefined}`;
-    const usable = scenarios.filter((scenario) => this.endpoints[scenario.server] && registered.includes(namespaceOf(scenario)));
+    // A server that exited after it served has no counterparts to warm up: its cells are refused.
+    const serving = (server: string) => this.endpoints[server] && this.endpoints[server].health?.code !== 'SERVER_START_FAILED';
+    const usable = scenarios.filter((scenario) => serving(scenario.server) && registered.includes(namespaceOf(scenario)));
     const withWorker = new Set(usable.filter(clientMayRunWorkflow).map(keyOf));
     const withIntermediary = scenarios.filter(({ server, client }) => this.endpoints[server] && client.via);
     await Promise.all([
@@ -477,6 +479,20 @@ function refusalExpected(scenario: Scenario, attempt: StackAttempt): StackAttemp
     error: new ClientAuthNotEnforcedError(`the server let a client in with ${presented}, which an mTLS server must refuse`),
     stage: 'verify',
   };
+}
+
+/**
+ * A server whose own worker failed once it served (found when it started): a connection that
+ * worked to it is not a pass, and what the stack met is explained by the server's own log line.
+ */
+function withServerHealth(endpoint: ServerEndpoint, attempt: StackAttempt): StackAttempt {
+  const health = endpoint.health;
+  if (!health) return attempt;
+  const said = `the server's log: ${health.line}`;
+  if (health.code === 'SERVER_DEGRADED' && !attempt.error) {
+    return { error: new ServerDegradedError(`the connection worked, but the server's own worker cannot reach its frontend`), stage: 'verify', detail: said };
+  }
+  return { ...attempt, detail: [attempt.detail, said].filter(Boolean).join('; ') };
 }
 
 /** Compare what happened with what the scenario expects, and explain a failure. */

@@ -5,7 +5,7 @@
 import type { ClientEncoding } from '../pki/encodings';
 import type { Mangling } from '../pki/pem-damage';
 import type { CredentialName } from '../pki/harness-pki';
-import type { DynamicConfig, ServerMode } from '../server/config';
+import type { DynamicConfig, ServerMode, SystemWorkerMisconfiguration } from '../server/config';
 import type { DiagnosisCode } from '../diagnosis/codes';
 import type { Expectation, VersionedExpectation } from '../model/expectation';
 import type { IntermediarySpec } from '../model/intermediary';
@@ -35,6 +35,11 @@ export interface ServerSpec {
   tlsRefreshInterval?: string;
   /** Dynamic config the server starts with: the lifetime family shortens the server's timers this way. */
   dynamicConfig?: DynamicConfig;
+  /**
+   * Run the server's own worker (the worker service, which the matrix's servers otherwise leave
+   * out), set up as users get it wrong: what clients of such a server see.
+   */
+  systemWorkerMisconfigured?: SystemWorkerMisconfiguration;
   about: string;
 }
 

@@ -43,7 +43,8 @@ export type ServiceName = 'frontend' | 'internal-frontend' | 'history' | 'matchi
  */
 export function servicesOf(options: ServerOptions, authorization: boolean): ServiceName[] {
   const worker = options.workerService !== false;
-  return ['frontend', ...(worker && authorization ? ['internal-frontend' as const] : []), 'history', 'matching', ...(worker ? ['worker' as const] : [])];
+  const internalFrontend = worker && authorization && options.systemWorkerMisconfigured !== 'no-internal-frontend';
+  return ['frontend', ...(internalFrontend ? ['internal-frontend' as const] : []), 'history', 'matching', ...(worker ? ['worker' as const] : [])];
 }
 
 /**
@@ -104,7 +105,20 @@ export interface ServerOptions {
    * read from a file once the server starts; the lifetime family shortens the server's timers this way.
    */
   dynamicConfig?: DynamicConfig;
+  /**
+   * The server's own worker set up the way users get it wrong after turning on mTLS or
+   * authorization (see {@link SystemWorkerMisconfiguration}); only to prove what such a server does.
+   */
+  systemWorkerMisconfigured?: SystemWorkerMisconfiguration;
 }
+
+/**
+ * - `no-client-certificate`: an mTLS frontend, and no `systemWorker` certificate: the frontend
+ *   refuses the server's own worker (helm-charts #739).
+ * - `no-internal-frontend`: authorization on, and the server's own worker sent to the public
+ *   frontend, which authorizes it like any caller without a token (temporal #4864, #7857).
+ */
+export type SystemWorkerMisconfiguration = 'no-client-certificate' | 'no-internal-frontend';
 
 /** Dynamic config as a flat map; durations are Go durations such as `5s`. */
 export type DynamicConfig = Record<string, string | number | boolean>;
@@ -178,7 +192,7 @@ function tlsSection(mode: ServerMode, tls: ServerTlsFiles | undefined, options: 
   // An explicit systemWorker section makes the server's internal worker dial the frontend with
   // TLS, trusting the server CA under a fixed name; without it, an mTLS frontend rejects it.
   const systemWorker = {
-    ...(mutual && tls.systemWorker
+    ...(mutual && tls.systemWorker && options.systemWorkerMisconfigured !== 'no-client-certificate'
       ? { certFile: inCertDir(tls.systemWorker.certFile), keyFile: inCertDir(tls.systemWorker.keyFile) }
       : {}),
     client: { serverName: tls.serverName, rootCaFiles: [inCertDir(tls.serverCaFile)] },

@@ -9,6 +9,7 @@ import { connectClosingAfterRetries } from '../stacks/retry-timers';
 import { INTERNAL_SERVER_NAME, ServerMode } from './config';
 import { loadSigner, signingKeyFiles } from '../auth/signing-keys';
 import { mintToken, permission, SYSTEM_NAMESPACE } from '../auth/tokens';
+import type { ServerHealth } from './system-worker-health';
 
 /** Files on the host. */
 export interface KeyPairFiles {
@@ -42,6 +43,8 @@ export interface ServerEndpoint {
   httpAddress?: string;
   internal: InternalPki;
   authorization?: EndpointAuthorization;
+  /** Set when the server's own worker failed once it served (system-worker-health.ts). */
+  health?: ServerHealth;
   /** The server's container, for the faults done to it (server/faults.ts). */
   containerId?: string;
 }

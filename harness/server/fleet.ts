@@ -84,10 +84,11 @@ async function containerFor(name: string, spec: ServerSpec, options: FleetOption
   // A fleet's servers share a few cores with each other and with the cells: each runs only the
   // services a cell reaches, on one Go thread (idle, 27 of them took 0.52 of 2 cores; see README, "Speed").
   const container = new TemporalServerContainer(options.image, name, spec.mode, options.runId)
-    .withoutWorkerService()
     .withEnvironment({ GOMAXPROCS: '1' })
     .withNamespaces(...options.namespaces)
     .withInternalPki(certificates.internal);
+  if (spec.systemWorkerMisconfigured) container.withSystemWorkerMisconfigured(spec.systemWorkerMisconfigured).withBrokenSystemWorkerKept();
+  else container.withoutWorkerService();
   if (spec.mode !== 'plain') container.withFrontendCertificate(certificates.frontend(spec));
   if (spec.mode === 'mtls') container.withClientCas(certificates.clientCas);
   if (spec.authorization) {

@@ -14,7 +14,7 @@
  * harness, or the server's own system worker, out.
  */
 import { Readable } from 'node:stream';
-import { AbstractStartedContainer, GenericContainer, StartedTestContainer } from 'testcontainers';
+import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, StartedTestContainer } from 'testcontainers';
 import { ServerImage } from '../env/server-image';
 import { ownLabels } from '../env/labels';
 import {
@@ -36,13 +36,17 @@ import {
   ServerMode,
   ServerOptions,
   servicesOf,
+  SystemWorkerMisconfiguration,
 } from './config';
 import { GrpcHealthWaitStrategy } from './health-wait';
 import { connectInternal, EndpointAuthorization, InternalPki, internalTls, KeyPairFiles, ServerEndpoint } from './endpoint';
 import { NamespaceRefusedError, registerNamespaces } from './namespaces';
 import { signingKeyFiles } from '../auth/signing-keys';
+import { DIAGNOSES } from '../diagnosis/codes';
+import { type ServerHealth, type ServerUnderCheck, startFailed, systemWorkerHealth } from './system-worker-health';
 
 const SERVER_LOG_LINES_KEPT = 400;
+const EXIT_POLL_MS = 200;
 
 export class TemporalServerContainer extends GenericContainer {
   private frontend?: KeyPairFiles;
@@ -54,6 +58,7 @@ export class TemporalServerContainer extends GenericContainer {
   private httpHostPort?: number;
   private authorization?: EndpointAuthorization;
   private options: ServerOptions = {};
+  private brokenWorkerKept = false;
   private readonly logLines: string[] = [];
 
   constructor(
@@ -139,6 +144,24 @@ export class TemporalServerContainer extends GenericContainer {
   }
 
   /**
+   * Set up the server's own worker the way users get it wrong after turning on mTLS or
+   * authorization: only to prove what such a server does (see SystemWorkerMisconfiguration).
+   */
+  withSystemWorkerMisconfigured(how: SystemWorkerMisconfiguration): this {
+    this.options = { ...this.options, systemWorkerMisconfigured: how };
+    return this;
+  }
+
+  /**
+   * Return a server whose own worker fails, with its `health` saying how, instead of refusing to
+   * start it: for proving what clients of such a server see.
+   */
+  withBrokenSystemWorkerKept(): this {
+    this.brokenWorkerKept = true;
+    return this;
+  }
+
+  /**
    * Dynamic config values the server starts with, e.g. `{ 'frontend.keepAliveMaxConnectionAge': '5s' }`
    * (keys as the server's dynamicconfig package names them). Merged with earlier calls.
    */
@@ -171,14 +194,25 @@ export class TemporalServerContainer extends GenericContainer {
     let started: StartedTestContainer | undefined;
     try {
       started = await super.start();
-      const server = new StartedTemporalServer(started, this.name, this.mode, this.internal!, this.logLines, this.authorization);
-      const connection = await connectInternal(server.endpoint());
+      const container = started;
+      const endpoint = new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization).endpoint();
+      const connection = await connectInternal(endpoint);
+      const server: ServerUnderCheck = { connection, recentLog: () => this.logLines, exited: () => hasExited(container) };
+      const exit = watchExit(server);
+      let health: ServerHealth | undefined;
       try {
-        await registerNamespaces(connection, this.namespaces);
+        // A server that exits while it serves cannot register them either (they are retried while
+        // it is unavailable); its log says why it exited.
+        health = await Promise.race([
+          registerNamespaces(connection, this.namespaces).then(() => (this.options.workerService === false ? undefined : systemWorkerHealth(server))),
+          exit.exited.then(() => startFailed(this.logLines)),
+        ]);
       } finally {
+        exit.stop();
         await connection.close();
       }
-      return server;
+      if (health && !this.brokenWorkerKept) throw new ServerUnhealthyError(health);
+      return new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization, health);
     } catch (error) {
       await started?.stop().catch(() => undefined);
       throw withServerLog(error, this.mode, this.logLines);
@@ -246,6 +280,8 @@ export class StartedTemporalServer extends AbstractStartedContainer {
     private readonly internal: InternalPki,
     private readonly logLines: string[],
     private readonly authorization?: EndpointAuthorization,
+    /** Set when the server's own worker failed (only with withBrokenSystemWorkerKept). */
+    readonly health?: ServerHealth,
   ) {
     super(container);
   }
@@ -259,6 +295,7 @@ export class StartedTemporalServer extends AbstractStartedContainer {
       httpAddress: `${this.getHost()}:${this.getMappedPort(FRONTEND_HTTP_PORT)}`,
       internal: this.internal,
       ...(this.authorization ? { authorization: this.authorization } : {}),
+      ...(this.health ? { health: this.health } : {}),
       containerId: this.getId(),
     };
   }
@@ -269,8 +306,42 @@ export class StartedTemporalServer extends AbstractStartedContainer {
   }
 }
 
+/**
+ * The server serves, but its own worker cannot reach it: the code and the server's own log line,
+ * in one line, instead of a readiness check that passes.
+ */
+export class ServerUnhealthyError extends Error {
+  override readonly name = 'ServerUnhealthyError';
+  readonly code: ServerHealth['code'];
+
+  constructor(readonly health: ServerHealth) {
+    super(`${health.code}: ${DIAGNOSES[health.code].explanation} The server's log: ${health.line}`);
+    this.code = health.code;
+  }
+}
+
+/** Resolves `exited` once the server's process is gone, until stopped. */
+function watchExit(server: ServerUnderCheck): { exited: Promise<void>; stop: () => void } {
+  let watching = true;
+  const exited = (async () => {
+    while (watching) {
+      if (await server.exited()) return;
+      await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_MS));
+    }
+    await new Promise(() => undefined); // stopped: never settles
+  })();
+  return { exited, stop: () => void (watching = false) };
+}
+
+async function hasExited(container: StartedTestContainer): Promise<boolean> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const inspected = await docker.getContainer(container.getId()).inspect().catch(() => undefined);
+  return inspected ? !inspected.State.Running : true;
+}
+
 function withServerLog(error: unknown, mode: ServerMode, logLines: string[]): Error {
   if (error instanceof NamespaceRefusedError) return error; // the input was wrong, not the server
+  if (error instanceof ServerUnhealthyError) return error; // it carries the one line of the log that matters
   const message = error instanceof Error ? error.message : String(error);
   const tail = logLines.slice(-25).join('\n');
   return new Error(`the ${mode} Temporal server did not start: ${message}${tail ? `\n--- server log (last lines) ---\n${tail}` : ''}`);

@@ -181,6 +181,11 @@ export class ClientAuthNotEnforcedError extends Error {
   override readonly name = 'ClientAuthNotEnforcedError';
 }
 
+/** A connection worked, to a server whose own worker cannot reach it: not a pass. */
+export class ServerDegradedError extends Error {
+  override readonly name = 'ServerDegradedError';
+}
+
 /** Race `promise` against a timer; native connects can hang forever on a silent peer. */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
