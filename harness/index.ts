@@ -43,3 +43,4 @@ export type { CredentialName } from './pki/harness-pki';
 export type { Mangling } from './pki/pem-damage';
 export { DIAGNOSES, type DiagnosisCode } from './diagnosis/codes';
 export { HarnessError } from './errors';
+export { ServerUnhealthyError, type ServerHealth } from './server/health';

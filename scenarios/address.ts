@@ -12,6 +12,14 @@ const IPV6_LOOPBACK = { kind: 'relay', listen: 'ipv6-loopback' } as const;
 
 export const address: HarnessScenario[] = [
   {
+    name: 'server-bound-to-loopback-in-container',
+    family,
+    about: "The server's frontend listens on 127.0.0.1 inside its container and its port is published: the port accepts on the host and reaches nothing (temporal #9734).",
+    server: 'tls-bound-to-loopback',
+    client: { tls: serverAuth },
+    expect: both('SERVER_BOUND_TO_LOOPBACK'),
+  },
+  {
     name: 'name-not-resolving',
     family,
     about: 'The host name resolves to nothing (a typo, a deleted endpoint, a compose service name used outside compose); here a name under .invalid.',

@@ -33,6 +33,12 @@ export const SERVERS = {
     about: 'TLS with authorization: the default authorizer and JWT claim mapper, keys from a JWKS file.',
   },
   'mtls-auth': { mode: 'mtls', certificate: 'server', authorization: {}, about: 'Mutual TLS with authorization.' },
+  'tls-bound-to-loopback': {
+    mode: 'tls',
+    certificate: 'server',
+    frontendBindIp: '127.0.0.1',
+    about: 'TLS, its frontend bound to 127.0.0.1 inside its container, its port published.',
+  },
   'tls-auth-own-worker-unauthorized': {
     mode: 'tls',
     certificate: 'server',

@@ -89,6 +89,11 @@ const measured: [string, ClassifyContext, string, DiagnosisCode][] = [
   ['name constraints (client)', client, probe('Error: permitted subtree violation'), 'NAME_CONSTRAINTS_VIOLATED'],
   ['name constraints (worker)', worker, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(Other(OtherError(NameConstraintViolation))) }))', 'NAME_CONSTRAINTS_VIOLATED'],
   ['mTLS not enforced', client, 'ClientAuthNotEnforcedError: the server let a client in with no client certificate, which an mTLS server must refuse', 'MTLS_NOT_ENFORCED'],
+  ['server degraded, connection worked', client, "ServerDegradedError: the connection worked, but the server's own worker cannot reach its frontend", 'SERVER_DEGRADED'],
+  ['server exited after it served (client)', { ...client, serverFound: 'SERVER_START_FAILED' }, 'Error: Failed to connect before the deadline', 'SERVER_START_FAILED'],
+  ['server exited after it served (worker)', { ...worker, serverFound: 'SERVER_START_FAILED' }, 'TransportError: tonic::transport::Error(Transport, ConnectError(ConnectError("tcp connect error", 127.0.0.1:32792, Os { code: 111, kind: ConnectionRefused, message: "Connection refused" })))', 'SERVER_START_FAILED'],
+  ['frontend on loopback in its container (client)', { ...client, serverFound: 'SERVER_BOUND_TO_LOOPBACK' }, `Error: Failed to connect before the deadline ${probe('Error: Client network socket disconnected before secure TLS connection was established')}`, 'SERVER_BOUND_TO_LOOPBACK'],
+  ['frontend on loopback in its container (worker)', { ...worker, serverFound: 'SERVER_BOUND_TO_LOOPBACK' }, 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: UnexpectedEof, error: "tls handshake eof" }))', 'SERVER_BOUND_TO_LOOPBACK'],
   ['HTTP API port that never answers (client)', { ...client, httpEndpoint: true }, probe('null'), 'HTTP_ENDPOINT_NOT_GRPC'],
   ['HTTP API port that never answers (worker)', { ...worker, httpEndpoint: true }, 'CellTimeoutError: NativeConnection.connect did not settle within 10000ms', 'HTTP_ENDPOINT_NOT_GRPC'],
   ['unresolvable name (client)', client, 'Error: Failed to connect before the deadline Error: 14 UNAVAILABLE: Name resolution failed for target dns:temporal.nowhere.invalid:32768', 'DNS_NAME_NOT_RESOLVED'],
@@ -182,6 +187,11 @@ test("a payload over the worker's warning limit is no failure", () => {
 
 test.each([...measured, ...authMeasured])('%s', (_name, context, text, code) => {
   expect(classify(text, context)).toBe(code);
+});
+
+test('the same words without what the server\'s start found are no server state', () => {
+  const eof = 'TransportError: tonic::transport::Error(Transport, ConnectError(Custom { kind: UnexpectedEof, error: "tls handshake eof" }))';
+  expect(classify(eof, worker)).not.toMatch(/^SERVER_(BOUND_TO_LOOPBACK|START_FAILED)$/);
 });
 
 test('a dropped connection is blamed on the client certificate only when TLS was on', () => {

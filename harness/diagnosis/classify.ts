@@ -63,8 +63,11 @@ export interface ClassifyContext {
   at?: number;
   /** The server refused the connection and served moments later (a held cell's timeline shows it). */
   servedAfterRefusal?: boolean;
-  /** The server exited after it served, its own worker unable to start (its start was watched: system-worker-health.ts). */
-  serverExited?: boolean;
+  /**
+   * What the server's start found it to be, where it answers nothing on its published port: it
+   * exited after it served, or its frontend listens on loopback inside its container (server/health.ts).
+   */
+  serverFound?: 'SERVER_START_FAILED' | 'SERVER_BOUND_TO_LOOPBACK';
 }
 
 interface Rule {
@@ -77,6 +80,10 @@ interface Rule {
   /** Only for a first connect: words (a dropped connection) that mean something else once a connection has worked. */
   phase?: 'connect';
 }
+
+/** Words of a connect that got no server: refused, or accepted and closed (Docker's proxy, with nothing behind it). */
+const CONNECT_FAILED =
+  /ECONNREFUSED|Connection refused|ConnectionRefused|ECONNRESET|Connection reset|socket disconnected before secure TLS|tls handshake eof|UnexpectedEof|connection closed|Failed to connect before the deadline|UNAVAILABLE/i;
 
 const KEY_UNPARSED = /DECODER routines::unsupported|PrivateKeyParseError|failed to parse private key|bad decrypt|no start line/i;
 const CERT_UNPARSED = /no start line|NoCertificatesPresented|CertificateParseError|PrivateKeyParseError/i;
@@ -115,8 +122,9 @@ export const RULES: readonly Rule[] = [
   // Configuration errors, raised before any I/O. The stacks' words are vague ("unsupported",
   // "PrivateKeyParseError"), so the PEM that was given tells which mistake it is.
   { code: 'INVALID_ADDRESS', pattern: /Invalid address for Temporal gRPC endpoint|invalid target URL/i },
-  // Nothing answers where a server was seen serving, and was then seen exiting: the server is the cause.
-  { code: 'SERVER_START_FAILED', pattern: /ECONNREFUSED|Connection refused|ConnectionRefused|Failed to connect before the deadline|UNAVAILABLE/i, when: (c) => c.serverExited === true },
+  // Nothing answers where the server's start found it gone, or listening out of reach: the server is the cause.
+  { code: 'SERVER_START_FAILED', pattern: CONNECT_FAILED, when: (c) => c.serverFound === 'SERVER_START_FAILED' },
+  { code: 'SERVER_BOUND_TO_LOOPBACK', pattern: CONNECT_FAILED, when: (c) => c.serverFound === 'SERVER_BOUND_TO_LOOPBACK' },
   // No address for the name: grpc-js says so in its resolution failure, tonic quotes getaddrinfo.
   { code: 'DNS_NAME_NOT_RESOLVED', pattern: /Name resolution failed for target|"dns error"|failed to lookup address information|\bENOTFOUND\b/ },
   // Not PEM at all: the form the bytes are in names the conversion.

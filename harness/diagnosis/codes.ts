@@ -303,6 +303,10 @@ export const DIAGNOSES = {
     explanation: "The server answers clients, but its own worker (the worker service's scanner, schedules and batch operations) cannot reach its frontend: connections work while the server's system workflows never run, and v1.32.1 exits a minute later.",
     fix: "Give the server's own worker what the frontend asks of clients: with mTLS, a client certificate in global.tls.systemWorker (certFile, keyFile) from a CA in clientCaFiles; then restart the server.",
   },
+  SERVER_BOUND_TO_LOOPBACK: {
+    explanation: "The server's frontend listens on 127.0.0.1 inside its container, so its published port reaches nothing: Docker accepts the connection on the host and closes it, as it does where nothing listens at all.",
+    fix: 'Bind the frontend to all interfaces in its container: services.frontend.rpc.bindOnIP: 0.0.0.0 (the official image: BIND_ON_IP=0.0.0.0), and keep 127.0.0.1 on the host side of the port mapping instead (-p 127.0.0.1:7233:7233).',
+  },
   SERVER_START_FAILED: {
     explanation: "The server started serving and then exited: its own worker could not start (the server's log line says why). Until it is fixed, every connection to it is refused.",
     fix: "Fix what the server's log line names; with authorization on, run an internal-frontend service (services.internal-frontend) for the server's own worker, or give it credentials the authorizer accepts.",

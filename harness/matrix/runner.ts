@@ -19,6 +19,7 @@ import { applyFault, type UndoFault } from '../server/faults';
 import { registerNamespace } from '../server/namespaces';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from '../server/endpoint';
+import { isUnreachable } from '../server/health';
 import { materializeEnvironment, type MaterializedEnvironment } from './cell-environment';
 import { Intermediaries } from '../intermediaries/registry';
 import type { Upstream } from '../intermediaries/intermediary';
@@ -248,7 +249,7 @@ export class CellRunner {
       const route = observed?.tunnels && (observed.tunnels.length > 0 ? 'proxy' : 'direct');
       if (route && scenario.route) attempt = checkRoute(attempt, scenario.route[stack], route);
       const timeline = scenario.hold ? mergeTimeline(cellStarted, made.timeline ?? [], notes.events, observed?.events ?? []) : undefined;
-      const context = { ...classifyContextOf(stack, setup, target, pem, attempt, environment, versions, timeline), ...(endpoint.health?.code === 'SERVER_START_FAILED' ? { serverExited: true } : {}) };
+      const context = { ...classifyContextOf(stack, setup, target, pem, attempt, environment, versions, timeline), ...serverFound(endpoint) };
       const read = timeline && classifyTimeline(timeline, (at: number) => ({ ...context, at, clientCert: hold?.renewedBefore(at) ? undefined : clientCertFacts(pem.cert, pem.key, at) }));
       const cell = await judge(scenario, stack, attempt, context, ms, this.evidenceFor(stack, setup, target, context, environment), read);
       return route ? { ...cell, route } : cell;
@@ -338,8 +339,8 @@ export class CellRunner {
   async warmUp(scenarios: Scenario[], registered: string[], variants: (Variant | undefined)[] = [undefined]): Promise<void> {
     const namespaceOf = (scenario: Scenario) => scenario.client.namespace ?? 'default';
     const keyOf = (scenario: Scenario) => `${scenario.server}|${namespaceOf(scenario)}|${scenario.client.codec !== undefined}`;
-    // A server that exited after it served has no counterparts to warm up: its cells are refused.
-    const serving = (server: string) => this.endpoints[server] && this.endpoints[server].health?.code !== 'SERVER_START_FAILED';
+    // A server that answers nothing on its published port has no counterparts to warm up.
+    const serving = (server: string) => this.endpoints[server] && !isUnreachable(this.endpoints[server].health);
     const usable = scenarios.filter((scenario) => serving(scenario.server) && registered.includes(namespaceOf(scenario)));
     const withWorker = new Set(usable.filter(clientMayRunWorkflow).map(keyOf));
     const withIntermediary = scenarios.filter(({ server, client }) => this.endpoints[server] && client.via);
@@ -488,11 +489,17 @@ function refusalExpected(scenario: Scenario, attempt: StackAttempt): StackAttemp
 function withServerHealth(endpoint: ServerEndpoint, attempt: StackAttempt): StackAttempt {
   const health = endpoint.health;
   if (!health) return attempt;
-  const said = `the server's log: ${health.line}`;
+  const said = `found as the server started: ${health.line}`;
   if (health.code === 'SERVER_DEGRADED' && !attempt.error) {
     return { error: new ServerDegradedError(`the connection worked, but the server's own worker cannot reach its frontend`), stage: 'verify', detail: said };
   }
   return { ...attempt, detail: [attempt.detail, said].filter(Boolean).join('; ') };
+}
+
+/** What the classifier is told of a server whose start found it out of reach. */
+function serverFound(endpoint: ServerEndpoint): Pick<ClassifyContext, 'serverFound'> {
+  const health = endpoint.health;
+  return health && health.code !== 'SERVER_DEGRADED' ? { serverFound: health.code } : {};
 }
 
 /** Compare what happened with what the scenario expects, and explain a failure. */

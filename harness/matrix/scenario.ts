@@ -40,6 +40,8 @@ export interface ServerSpec {
    * out), set up as users get it wrong: what clients of such a server see.
    */
   systemWorkerMisconfigured?: SystemWorkerMisconfiguration;
+  /** The address the frontend binds inside its container; `127.0.0.1`: its published port reaches nothing. */
+  frontendBindIp?: string;
   about: string;
 }
 

@@ -110,6 +110,11 @@ export interface ServerOptions {
    * authorization (see {@link SystemWorkerMisconfiguration}); only to prove what such a server does.
    */
   systemWorkerMisconfigured?: SystemWorkerMisconfiguration;
+  /**
+   * The address the frontend binds inside its container (default all interfaces, which the port
+   * mapping needs); `127.0.0.1` is the mistake of temporal #9734, where the published port reaches nothing.
+   */
+  frontendBindIp?: string;
 }
 
 /**
@@ -153,12 +158,12 @@ function sqliteStore(fileStore: boolean | undefined) {
  * mapping. Every caller of the internal-frontend is system admin, which is why it must stay on
  * loopback.
  */
-function servicesSection(names: ServiceName[]) {
+function servicesSection(names: ServiceName[], frontendBindIp = '0.0.0.0') {
   const internal = (grpcPort: number, membershipPort: number, httpPort?: number) => ({
     rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...(httpPort ? { httpPort } : {}) },
   });
   const all: Record<ServiceName, unknown> = {
-    frontend: { rpc: { grpcPort: FRONTEND_GRPC_PORT, membershipPort: 6933, bindOnIP: '0.0.0.0', httpPort: FRONTEND_HTTP_PORT } },
+    frontend: { rpc: { grpcPort: FRONTEND_GRPC_PORT, membershipPort: 6933, bindOnIP: frontendBindIp, httpPort: FRONTEND_HTTP_PORT } },
     'internal-frontend': internal(7236, 6936, 7246),
     history: internal(7234, 6934),
     matching: internal(7235, 6935),
@@ -222,7 +227,7 @@ export function renderServerConfig(mode: ServerMode, tls?: ServerTlsFiles, auth?
       ...(mode === 'plain' ? {} : { tls: tlsSection(mode, tls, options) }),
       ...(auth ? { authorization: authorizationSection(auth) } : {}),
     },
-    services: servicesSection(servicesOf(options, auth !== undefined)),
+    services: servicesSection(servicesOf(options, auth !== undefined), options.frontendBindIp),
     clusterMetadata: {
       enableGlobalNamespace: false,
       failoverVersionIncrement: 10,

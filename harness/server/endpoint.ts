@@ -9,7 +9,7 @@ import { connectClosingAfterRetries } from '../stacks/retry-timers';
 import { INTERNAL_SERVER_NAME, ServerMode } from './config';
 import { loadSigner, signingKeyFiles } from '../auth/signing-keys';
 import { mintToken, permission, SYSTEM_NAMESPACE } from '../auth/tokens';
-import type { ServerHealth } from './system-worker-health';
+import type { ServerHealth } from './health';
 
 /** Files on the host. */
 export interface KeyPairFiles {

@@ -87,8 +87,11 @@ async function containerFor(name: string, spec: ServerSpec, options: FleetOption
     .withEnvironment({ GOMAXPROCS: '1' })
     .withNamespaces(...options.namespaces)
     .withInternalPki(certificates.internal);
-  if (spec.systemWorkerMisconfigured) container.withSystemWorkerMisconfigured(spec.systemWorkerMisconfigured).withBrokenSystemWorkerKept();
+  if (spec.systemWorkerMisconfigured) container.withSystemWorkerMisconfigured(spec.systemWorkerMisconfigured);
   else container.withoutWorkerService();
+  if (spec.frontendBindIp) container.withFrontendBoundTo(spec.frontendBindIp);
+  // Servers set up wrong on purpose are started to show what their clients meet.
+  if (spec.systemWorkerMisconfigured || spec.frontendBindIp) container.withUnhealthyKept();
   if (spec.mode !== 'plain') container.withFrontendCertificate(certificates.frontend(spec));
   if (spec.mode === 'mtls') container.withClientCas(certificates.clientCas);
   if (spec.authorization) {

@@ -9,6 +9,8 @@ import { Connection, type TLSConfig } from '@temporalio/client';
 import type Dockerode from 'dockerode';
 import { BoundPorts, WaitStrategy } from 'testcontainers';
 import { FRONTEND_GRPC_PORT } from './config';
+import { ServerUnhealthyError, type ServerHealth } from './health';
+import { listenersOf, onlyLoopback } from './listeners';
 
 const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
 const SERVING = 1;
@@ -19,9 +21,13 @@ export class GrpcHealthWaitStrategy implements WaitStrategy {
   private startupTimeoutMs = 60_000;
   private startupTimeoutSet = false;
 
+  /** Set when the server was found unreachable and `keepUnhealthy` asked for it back rather than an error. */
+  found?: ServerHealth;
+
   constructor(
     private readonly tls: TLSConfig | false,
     private readonly recentLog: () => string[],
+    private readonly keepUnhealthy = false,
     private readonly host = process.env.TESTCONTAINERS_HOST_OVERRIDE || 'localhost',
   ) {}
 
@@ -41,9 +47,40 @@ export class GrpcHealthWaitStrategy implements WaitStrategy {
 
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
     const address = `${this.host}:${boundPorts.getBinding(FRONTEND_GRPC_PORT)}`;
-    await waitUntilServing(address, this.tls, this.startupTimeoutMs, async () => {
-      const state = (await container.inspect()).State;
-      return state.Running ? undefined : `the server exited with code ${state.ExitCode}: ${this.recentLog().slice(-1)[0] ?? ''}`;
+    try {
+      await waitUntilServing(address, this.tls, this.startupTimeoutMs, async () => {
+        const state = (await container.inspect()).State;
+        if (!state.Running) return `the server exited with code ${state.ExitCode}: ${this.recentLog().slice(-1)[0] ?? ''}`;
+        await refuseLoopbackOnly(state.Pid);
+        return undefined;
+      });
+    } catch (error) {
+      if (!(error instanceof ServerUnhealthyError)) throw await withInside(error, container);
+      if (!this.keepUnhealthy) throw error;
+      this.found = error.health;
+    }
+  }
+}
+
+/** A frontend that never served: what listens inside its container tells "not yet" from "not there". */
+async function withInside(error: unknown, container: Dockerode.Container): Promise<unknown> {
+  const pid = await container.inspect().then((inspected) => inspected.State.Pid, () => 0);
+  const inside = await listenersOf(pid, FRONTEND_GRPC_PORT);
+  if (!(error instanceof Error) || inside === undefined) return error;
+  const seen = inside.length === 0 ? `nothing listens on ${FRONTEND_GRPC_PORT} inside its container` : `inside its container, ${inside.join(' and ')} listen on ${FRONTEND_GRPC_PORT}`;
+  return new Error(`${error.message}; ${seen}`);
+}
+
+/**
+ * A frontend that listens on loopback only, inside its container, never answers through the
+ * published port: say so at once rather than after the start timeout.
+ */
+async function refuseLoopbackOnly(pid: number): Promise<void> {
+  const inside = await listenersOf(pid, FRONTEND_GRPC_PORT);
+  if (inside && onlyLoopback(inside)) {
+    throw new ServerUnhealthyError({
+      code: 'SERVER_BOUND_TO_LOOPBACK',
+      line: `inside its container, the frontend listens on ${inside.map((address) => `${address}:${FRONTEND_GRPC_PORT}`).join(' and ')} only`,
     });
   }
 }

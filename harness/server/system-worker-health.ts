@@ -10,13 +10,7 @@
  *   after the frontend serves.
  */
 import type { Connection } from '@temporalio/client';
-
-/** A server found broken by its own worker: the code, and the server's own words for it. */
-export interface ServerHealth {
-  code: 'SERVER_DEGRADED' | 'SERVER_START_FAILED';
-  /** The server's log line that says why, as `message: error`. */
-  line: string;
-}
+import type { ServerHealth } from './health';
 
 /** What the check reads: the server's log so far, and whether its process is gone. */
 export interface ServerUnderCheck {

@@ -12,7 +12,8 @@ import { writeHarnessPki, type HarnessPkiFiles } from '../pki/harness-pki';
 import { writeSigningKeys } from '../auth/signing-keys';
 import type { ServerMode } from './config';
 import type { InternalPki } from './endpoint';
-import { ServerUnhealthyError, TemporalServerContainer } from './temporal-server';
+import { ServerUnhealthyError } from './health';
+import { TemporalServerContainer } from './temporal-server';
 
 jest.setTimeout(120_000);
 
@@ -61,8 +62,15 @@ test('authorization with its own worker on the public frontend: SERVER_START_FAI
   expect(containersOfRun(RUN_ID)).toEqual([]);
 });
 
+test('a frontend bound to 127.0.0.1 inside its container: SERVER_BOUND_TO_LOOPBACK at once, not a start timeout', async () => {
+  const error = await refusal((await serverOf('tls')).withFrontendBoundTo('127.0.0.1').start());
+  expect(error.code).toBe('SERVER_BOUND_TO_LOOPBACK');
+  expect(error.health.line).toBe('inside its container, the frontend listens on 127.0.0.1:7233 only');
+  expect(containersOfRun(RUN_ID)).toEqual([]);
+});
+
 test('kept on request, the degraded server serves, and says how it is degraded', async () => {
-  const server = await (await serverOf('mtls')).withSystemWorkerMisconfigured('no-client-certificate').withBrokenSystemWorkerKept().start();
+  const server = await (await serverOf('mtls')).withSystemWorkerMisconfigured('no-client-certificate').withUnhealthyKept().start();
   try {
     expect(server.endpoint().health).toMatchObject({ code: 'SERVER_DEGRADED' });
   } finally {

@@ -42,8 +42,8 @@ import { GrpcHealthWaitStrategy } from './health-wait';
 import { connectInternal, EndpointAuthorization, InternalPki, internalTls, KeyPairFiles, ServerEndpoint } from './endpoint';
 import { NamespaceRefusedError, registerNamespaces } from './namespaces';
 import { signingKeyFiles } from '../auth/signing-keys';
-import { DIAGNOSES } from '../diagnosis/codes';
-import { type ServerHealth, type ServerUnderCheck, startFailed, systemWorkerHealth } from './system-worker-health';
+import { ServerUnhealthyError, type ServerHealth } from './health';
+import { type ServerUnderCheck, startFailed, systemWorkerHealth } from './system-worker-health';
 
 const SERVER_LOG_LINES_KEPT = 400;
 const EXIT_POLL_MS = 200;
@@ -58,7 +58,7 @@ export class TemporalServerContainer extends GenericContainer {
   private httpHostPort?: number;
   private authorization?: EndpointAuthorization;
   private options: ServerOptions = {};
-  private brokenWorkerKept = false;
+  private unhealthyKept = false;
   private readonly logLines: string[] = [];
 
   constructor(
@@ -153,11 +153,18 @@ export class TemporalServerContainer extends GenericContainer {
   }
 
   /**
-   * Return a server whose own worker fails, with its `health` saying how, instead of refusing to
-   * start it: for proving what clients of such a server see.
+   * Return a server found unhealthy (its own worker fails, or its frontend cannot be reached through
+   * its published port), with its `health` saying how, instead of refusing to start it: for proving
+   * what clients of such a server see.
    */
-  withBrokenSystemWorkerKept(): this {
-    this.brokenWorkerKept = true;
+  withUnhealthyKept(): this {
+    this.unhealthyKept = true;
+    return this;
+  }
+
+  /** Bind the frontend to this address inside the container (default all interfaces, which its published port needs). */
+  withFrontendBoundTo(ip: string): this {
+    this.options = { ...this.options, frontendBindIp: ip };
     return this;
   }
 
@@ -190,11 +197,13 @@ export class TemporalServerContainer extends GenericContainer {
     const allowNoAuth = this.authorization ? [] : ['--allow-no-auth'];
     this.withCommand(['--config-file', CONTAINER_CONFIG_PATH, ...allowNoAuth, 'start', ...services]);
     const tls = this.internal ? await internalTls(this.mode, this.internal) : false;
-    this.withWaitStrategy(new GrpcHealthWaitStrategy(tls, () => this.logLines));
+    const readiness = new GrpcHealthWaitStrategy(tls, () => this.logLines, this.unhealthyKept);
+    this.withWaitStrategy(readiness);
     let started: StartedTestContainer | undefined;
     try {
       started = await super.start();
       const container = started;
+      if (readiness.found) return new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization, readiness.found);
       const endpoint = new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization).endpoint();
       const connection = await connectInternal(endpoint);
       const server: ServerUnderCheck = { connection, recentLog: () => this.logLines, exited: () => hasExited(container) };
@@ -211,7 +220,7 @@ export class TemporalServerContainer extends GenericContainer {
         exit.stop();
         await connection.close();
       }
-      if (health && !this.brokenWorkerKept) throw new ServerUnhealthyError(health);
+      if (health && !this.unhealthyKept) throw new ServerUnhealthyError(health);
       return new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization, health);
     } catch (error) {
       await started?.stop().catch(() => undefined);
@@ -280,7 +289,7 @@ export class StartedTemporalServer extends AbstractStartedContainer {
     private readonly internal: InternalPki,
     private readonly logLines: string[],
     private readonly authorization?: EndpointAuthorization,
-    /** Set when the server's own worker failed (only with withBrokenSystemWorkerKept). */
+    /** Set when the server was found unhealthy as it started (only with withUnhealthyKept). */
     readonly health?: ServerHealth,
   ) {
     super(container);
@@ -303,20 +312,6 @@ export class StartedTemporalServer extends AbstractStartedContainer {
   /** The last lines the server printed, for a failure report. */
   recentLog(lines = 40): string {
     return this.logLines.slice(-lines).join('\n');
-  }
-}
-
-/**
- * The server serves, but its own worker cannot reach it: the code and the server's own log line,
- * in one line, instead of a readiness check that passes.
- */
-export class ServerUnhealthyError extends Error {
-  override readonly name = 'ServerUnhealthyError';
-  readonly code: ServerHealth['code'];
-
-  constructor(readonly health: ServerHealth) {
-    super(`${health.code}: ${DIAGNOSES[health.code].explanation} The server's log: ${health.line}`);
-    this.code = health.code;
   }
 }
 
