@@ -10,6 +10,15 @@ const family = 'address';
 /** The server as the IPv6 loopback reaches it: a TCP relay on [::1] alone (Docker here publishes on IPv4 only). */
 const IPV6_LOOPBACK = { kind: 'relay', listen: 'ipv6-loopback' } as const;
 
+/** `localhost:port` of a relay listening on one family's loopback only, as a one-family port-forward does. */
+const LOCALHOST_ON = (listen: 'ipv4-loopback' | 'ipv6-loopback') => ({ kind: 'relay', listen, dialledAs: 'localhost' }) as const;
+
+/** What localhost resolves to, in order: a laptop's or CI runner's hosts file, and the two one-family ones. */
+const LOCALHOST_IPV6_FIRST = { hosts: { localhost: ['::1', '127.0.0.1'] } };
+const LOCALHOST_IPV4_FIRST = { hosts: { localhost: ['127.0.0.1', '::1'] } };
+const LOCALHOST_IPV6_ONLY = { hosts: { localhost: ['::1'] } };
+const LOCALHOST_IPV4_ONLY = { hosts: { localhost: ['127.0.0.1'] } };
+
 export const address: HarnessScenario[] = [
   {
     name: 'server-bound-to-loopback-in-container',
@@ -52,5 +61,37 @@ export const address: HarnessScenario[] = [
     server: 'tls',
     client: { address: 'ipv6-unbracketed', tls: serverAuth },
     expect: both('INVALID_ADDRESS'),
+  },
+  {
+    name: 'localhost-ipv6-first-server-on-ipv4',
+    family,
+    about: 'localhost resolves to ::1 first, then 127.0.0.1 (most laptops and CI runners), and the server listens on 127.0.0.1 only.',
+    server: 'tls',
+    client: { via: LOCALHOST_ON('ipv4-loopback'), tls: serverAuth, environment: LOCALHOST_IPV6_FIRST },
+    expect: both('ok'),
+  },
+  {
+    name: 'localhost-ipv4-first-server-on-ipv6',
+    family,
+    about: 'localhost resolves to 127.0.0.1 first, then ::1, and the server listens on ::1 only (a port-forward on the IPv6 loopback).',
+    server: 'tls',
+    client: { via: LOCALHOST_ON('ipv6-loopback'), tls: serverAuth, environment: LOCALHOST_IPV4_FIRST },
+    expect: both('ok'),
+  },
+  {
+    name: 'localhost-ipv6-only-server-on-ipv4',
+    family,
+    about: 'localhost resolves to ::1 alone, and the server listens on 127.0.0.1 only.',
+    server: 'tls',
+    client: { via: LOCALHOST_ON('ipv4-loopback'), tls: serverAuth, environment: LOCALHOST_IPV6_ONLY },
+    expect: both('CONNECTION_REFUSED'),
+  },
+  {
+    name: 'localhost-ipv4-only-server-on-ipv6',
+    family,
+    about: 'localhost resolves to 127.0.0.1 alone (this machine), and the server listens on ::1 only.',
+    server: 'tls',
+    client: { via: LOCALHOST_ON('ipv6-loopback'), tls: serverAuth, environment: LOCALHOST_IPV4_ONLY },
+    expect: both('CONNECTION_REFUSED'),
   },
 ];

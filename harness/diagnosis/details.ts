@@ -20,6 +20,11 @@ const DETAILS: Partial<Record<DiagnosisCode, { pattern: RegExp; say: (match: Reg
       say: (m) => `the client's own gRPC receive limit (${inMb(m[2])}): the reply had ${inMb(m[1])}`,
     },
   ],
+  // Which address was refused: with a name that resolves to both loopbacks, the family is the point.
+  CONNECTION_REFUSED: [
+    { pattern: /"tcp connect error", (\S+?), Os \{ code: 111/, say: (m) => `refused at ${m[1]}` },
+    { pattern: /connect ECONNREFUSED (\S+?)\.?(?:\s|$)/, say: (m) => `refused at ${m[1]}` },
+  ],
   PROXY_HTTP_ERROR: [
     { pattern: /Received HTTP status code (\d{3})/, say: (m) => `the proxy answered with HTTP ${m[1]}` },
     { pattern: /with status: (\d{3} [A-Za-z ]+?)"/, say: (m) => `the proxy answered with HTTP ${m[1]}` },

@@ -59,6 +59,8 @@ test.each([
   ['PAYLOAD_TOO_LARGE', 'Error: 8 RESOURCE_EXHAUSTED: Received message larger than max (4503362 vs 4194304)', "the client's own gRPC receive limit (4.0 MB): the reply had 4.3 MB"],
   ['PROXY_HTTP_ERROR', 'Error: 14 UNAVAILABLE: Received HTTP status code 502', 'the proxy answered with HTTP 502'],
   ['PROXY_HTTP_ERROR', 'message: "protocol error: received message with invalid compression flag: 60 (valid flags are 0 and 1) while receiving response with status: 502 Bad Gateway"', 'the proxy answered with HTTP 502 Bad Gateway'],
+  ['CONNECTION_REFUSED', 'Error: 14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED ::1:36361. Resolution note: ', 'refused at ::1:36361'],
+  ['CONNECTION_REFUSED', 'TransportError: tonic::transport::Error(Transport, ConnectError(ConnectError("tcp connect error", 127.0.0.1:41793, Os { code: 111, kind: ConnectionRefused, message: "Connection refused" })))', 'refused at 127.0.0.1:41793'],
 ] as const)('the detail of %s: %s', (code, text, detail) => {
   expect(causeDetail(code, text)).toBe(detail);
 });

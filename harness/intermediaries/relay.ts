@@ -15,7 +15,7 @@ export const relay: IntermediaryModule<'relay'> = {
   scope: 'run',
   reached: 'dialled',
   software: [SOFTWARE.nginx, SOFTWARE.nginxStream],
-  async start({ listen }, { server }) {
+  async start({ listen, dialledAs }, { server }) {
     const port = await unusedPort();
     const host = HOSTS[listen];
     const started = await startNginx(
@@ -31,6 +31,8 @@ export const relay: IntermediaryModule<'relay'> = {
       [NGINX_STREAM_MODULE],
       host,
     );
-    return { address: started.address, observe: async () => ({ events: [] }), stop: started.stop };
+    // Dialled by a name, the name resolves as the cell's hosts say (CellEnvironment.hosts).
+    const address = dialledAs ? `${dialledAs}:${port}` : started.address;
+    return { address, observe: async () => ({ events: [] }), stop: started.stop };
   },
 };

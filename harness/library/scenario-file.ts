@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { SERVERS, type HarnessScenario } from '../../scenarios';
 import { STRAY_BYTES } from '../auth/stray-bytes';
@@ -165,13 +166,16 @@ const envValue = either(
   shape<{ via: string }>({ via: literal('url') }),
   shape<{ proxy: string }>({ proxy: literal('nothing-listening') }),
 );
+const ipAddress: Check = (value, field) => {
+  if (typeof value !== 'string' || isIP(value) === 0) throw new FieldError(field, `${show(value)} is not an IP address`);
+};
 /** Each intermediary kind's options (model/intermediary.ts), besides its `kind`. */
 const INTERMEDIARY_OPTIONS: { [K in IntermediaryKind]: Record<keyof IntermediaryOptions[K], Check> } = {
   'tls-proxy': { alpn: oneOf(['h2', 'none']), versions: optional(listOf(oneOf(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']))), ciphers: optional(text) },
   'connect-proxy': {},
   'grpc-proxy': { readTimeoutS: positive, upstream: optional(oneOf(['server', 'nothing-listening'])) },
   nat: { forgetsAfterS: positive },
-  relay: { listen: oneOf(['ipv4-loopback', 'ipv6-loopback']) },
+  relay: { listen: oneOf(['ipv4-loopback', 'ipv6-loopback']), dialledAs: optional(literal('localhost')) },
 };
 const intermediary: Check = (value, field) => {
   const kind = (value as { kind?: unknown } | null)?.kind;
@@ -191,6 +195,7 @@ const clientSetup = shape<ClientSetup>({
       variables: optional(recordOf(envValue)),
       systemStore: optional(oneOf(['empty', ...CREDENTIALS])),
       nodeFlags: optional(listOf(text)),
+      hosts: optional(recordOf(listOf(ipAddress))),
     }),
   ),
   via: optional(intermediary),

@@ -2,6 +2,7 @@
  * From a scenario's declared environment to the variables and flags a child-process cell starts
  * with: harness files by path, trust-store folders the harness controls, proxy addresses.
  */
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CredentialName, HarnessPkiFiles } from '../pki/harness-pki';
@@ -12,6 +13,8 @@ export interface MaterializedEnvironment {
   /** The variables the scenario sets, with their values (paths and URLs resolved). */
   variables: Record<string, string>;
   nodeFlags: string[];
+  /** The file the cell's process sees as /etc/hosts, when the scenario names its hosts. */
+  hostsFile?: string;
 }
 
 export async function materializeEnvironment(
@@ -29,8 +32,25 @@ export async function materializeEnvironment(
   for (const [name, value] of Object.entries(environment.variables ?? {})) {
     variables[name] = await resolveValue(value, pki, via);
   }
-  return { variables, nodeFlags: environment.nodeFlags ?? [] };
+  const hostsFile = environment.hosts && (await hostsFileOf(environment.hosts, pki));
+  return { variables, nodeFlags: environment.nodeFlags ?? [], ...(hostsFile ? { hostsFile } : {}) };
 }
+
+/** A hosts file in the run's PKI folder, one per content: written once, read by every cell that names it. */
+function hostsFileOf(hosts: Record<string, string[]>, pki: HarnessPkiFiles): Promise<string> {
+  const content = Object.entries(hosts)
+    .flatMap(([name, addresses]) => addresses.map((address) => `${address} ${name}\n`))
+    .join('');
+  const file = path.join(pki.dir, 'hosts', `${createHash('sha256').update(content).digest('hex').slice(0, 12)}.hosts`);
+  let written = hostsFiles.get(file);
+  if (!written) {
+    written = mkdir(path.dirname(file), { recursive: true }).then(() => writeFile(file, content)).then(() => file);
+    hostsFiles.set(file, written);
+  }
+  return written;
+}
+
+const hostsFiles = new Map<string, Promise<string>>();
 
 async function resolveValue(value: EnvValue, pki: HarnessPkiFiles, via: string | undefined): Promise<string> {
   if (typeof value === 'string') return value;

@@ -291,6 +291,7 @@ export class CellRunner {
       return runCellInChild(stack, target, harness, workflowBundlePath, {
         env: cellEnvironment({ ...(target.hold ? HELD_CELL_VARIABLES : {}), ...environment?.variables }),
         nodeFlags: environment?.nodeFlags,
+        hostsFile: environment?.hostsFile,
         ...releases,
         ...(target.hold ? { timeoutMs: CHILD_CELL_TIMEOUT_MS + target.hold.workflowSleepMs + (target.hold.nextWorkflowMs ?? 0) } : {}),
       });

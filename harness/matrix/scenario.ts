@@ -114,6 +114,12 @@ export interface CellEnvironment {
   systemStore?: 'empty' | CredentialName;
   /** Node flags, e.g. `--use-openssl-ca`. */
   nodeFlags?: string[];
+  /**
+   * The cell's /etc/hosts: these names with these addresses, in this order, and nothing else.
+   * Laptops and CI runners map localhost to ::1 first, this machine to 127.0.0.1 alone; the stacks
+   * resolve through the system's resolver, which then reads this file (a mount namespace of the cell's own).
+   */
+  hosts?: Record<string, string[]>;
 }
 /**
  * Which API key (a JWT the harness mints for the scenario's server) the application passes as

@@ -24,8 +24,11 @@ export interface IntermediaryOptions {
    * first flow through it began, it silently drops every packet of the flows it carries then; new flows pass.
    */
   nat: { forgetsAfterS: number };
-  /** A plain TCP relay listening on one loopback address only: the application dials `[::1]:port` or `127.0.0.1:port`. */
-  relay: { listen: 'ipv4-loopback' | 'ipv6-loopback' };
+  /**
+   * A plain TCP relay listening on one loopback address only: the application dials `[::1]:port`
+   * or `127.0.0.1:port`, or `dialledAs:port` (`localhost`), which resolves as the cell's hosts say.
+   */
+  relay: { listen: 'ipv4-loopback' | 'ipv6-loopback'; dialledAs?: 'localhost' };
 }
 
 /** TLS protocol versions as nginx and OpenSSL name them. */

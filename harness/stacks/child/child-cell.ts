@@ -29,6 +29,8 @@ export interface ChildCellOptions {
   nodePath?: string;
   /** A folder whose node_modules holds the `@temporalio/*` packages the child loads. */
   sdkDir?: string;
+  /** A file the child sees as /etc/hosts (a mount namespace of its own; see CellEnvironment.hosts). */
+  hostsFile?: string;
   /** How long the cell may take before its child is killed (default {@link CHILD_CELL_TIMEOUT_MS}; a held cell takes its hold too). */
   timeoutMs?: number;
 }
@@ -102,6 +104,18 @@ export class SharedCellChild {
 }
 
 /**
+ * Node started by `unshare` in a mount namespace of its own, where `hostsFile` is bound over
+ * /etc/hosts: the resolver of both stacks (getaddrinfo, under Node's dns.lookup and tonic) reads
+ * it as the machine's. The same process all along (unshare and sh exec), so the IPC channel holds.
+ * Without root, a user namespace maps the user to root for the mount.
+ */
+function withHostsFile(hostsFile: string, node: string, nodeArgs: string[]): { execPath: string; execArgv: string[] } {
+  const userNamespace = process.getuid?.() === 0 ? [] : ['--map-root-user'];
+  const bindThenExec = 'mount --bind "$1" /etc/hosts && shift && exec "$@"';
+  return { execPath: 'unshare', execArgv: ['--mount', '--propagation', 'private', ...userNamespace, 'sh', '-c', bindThenExec, 'sh', hostsFile, node, ...nodeArgs] };
+}
+
+/**
  * A forked child and the tasks in flight in it: sends each its task, answers its calls to the
  * harness's side, and resolves each with the attempt the child reports, or with how the child
  * ended if it ended first. A one-task child exits by itself once it has answered.
@@ -117,10 +131,11 @@ class CellProcess {
 
   constructor(options: ChildCellOptions, private readonly mode: { keepAlive: boolean }) {
     registerCleanup();
+    const node = options.nodePath ?? process.execPath;
+    const nodeArgs = [...LOADER, ...(options.nodeFlags ?? [])];
     this.child = fork(ENTRY, [], {
       env: options.env,
-      execPath: options.nodePath ?? process.execPath,
-      execArgv: [...LOADER, ...(options.nodeFlags ?? [])],
+      ...(options.hostsFile ? withHostsFile(options.hostsFile, node, nodeArgs) : { execPath: node, execArgv: nodeArgs }),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
