@@ -26,6 +26,8 @@ const NEEDS_EVIDENCE: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>([
   'CONNECTION_REFUSED',
   'PLAINTEXT_TO_TLS_SERVER',
   'TIMEOUT',
+  // A connection closed before the handshake (Docker's proxy with nothing behind it) reads like a refused client certificate to rustls.
+  'CLIENT_CERT_REQUIRED',
   // rustls's words for a server key it cannot use (a failed handshake, a bad signature) are otherwise unknown.
   // And grpc-js words a refusing proxy as "Last error: undefined", which no rule reads without evidence.
   'UNCLASSIFIED',

@@ -3,12 +3,14 @@
  * given (its PEMs, its certificate's validity and usage) and what the server actually sends.
  */
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Stack } from '../model/stack';
 import { detectEncoding, type InputEncoding } from '../pki/encodings';
 import { workerRefusal, type KeyRefusal } from '../pki/key-support';
 import { storesHoldingIssuer, systemStoreEmpty, type IssuerStore } from './trust-stores';
+import { listenersBehindPublishedPort, onlyLoopback } from '../server/listeners';
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 
@@ -58,6 +60,8 @@ export function inputEncodings(pair: { crt: Uint8Array; key: Uint8Array } | unde
 
 /** Evidence beyond the error text that takes a look at the server and the proxy: see {@link gatherEvidence}. */
 export interface Evidence {
+  /** The address is a port a local container publishes, and inside it only loopback listens there. */
+  serverFound?: 'SERVER_BOUND_TO_LOOPBACK';
   incompleteChain: boolean;
   issuerStores: IssuerStore[];
   /** Whether the address answers plain HTTP/1.x requests (an HTTP API or web UI, not gRPC). */
@@ -92,13 +96,15 @@ export async function gatherEvidence(
   knownIntermediates: X509Certificate[],
   environment: { stack: Stack; variables: Record<string, string | undefined>; nodeFlags?: readonly string[] },
 ): Promise<Evidence> {
-  const [sent, httpEndpoint, proxyAnswers, rustlsSuitesRefused] = await Promise.all([
+  const [sent, httpEndpoint, proxyAnswers, rustlsSuitesRefused, boundToLoopback] = await Promise.all([
     presentedChain(target.address, target.serverName).catch(() => []),
     answersHttp(target.address),
     target.proxy ? accepts(target.proxy) : undefined,
     refusesRustlsSuites(target.address, target.serverName),
+    publishedToLoopbackOnly(target.address),
   ]);
   return {
+    ...(boundToLoopback ? { serverFound: 'SERVER_BOUND_TO_LOOPBACK' as const } : {}),
     sharesNoRustlsSuite: sent.length > 0 && rustlsSuitesRefused,
     incompleteChain: incompleteChain(sent, knownIntermediates),
     ...(sent[0] ? { serverKeyRefusal: workerRefusal(sent[0].publicKey) } : {}),
@@ -108,6 +114,20 @@ export async function gatherEvidence(
     systemStoreEmpty: systemStoreEmpty(environment.variables),
   };
 }
+
+/**
+ * Whether a local address is a port a local container publishes while, inside it, only loopback
+ * listens there (temporal #9734): from outside that reads like nothing listening.
+ */
+async function publishedToLoopbackOnly(address: string): Promise<boolean> {
+  const { host, port } = splitAddress(address);
+  if (!LOCAL_HOSTS.has(host)) return false;
+  const family = await lookup(host).then(({ family }) => family, () => 4);
+  const behind = await listenersBehindPublishedPort(port, family === 6 ? 6 : 4).catch(() => undefined);
+  return behind !== undefined && onlyLoopback(behind.inside);
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 /**
  * The suites rustls implements, in OpenSSL's names: TLS 1.3's three, and TLS 1.2's ECDHE suites

@@ -35,6 +35,30 @@ export function engineAnswers(timeoutMs = 2000): Promise<boolean> {
   });
 }
 
+/**
+ * `GET path` of a local engine's API, parsed; undefined when no engine answers on this machine's
+ * socket in time. Only a local engine: what it reports of its containers' processes is then this host's.
+ */
+export function localEngineGet<T>(apiPath: string, timeoutMs = 1000): Promise<T | undefined> {
+  const endpoint = engineEndpoint();
+  if (!('socketPath' in endpoint)) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const request = http.get({ ...endpoint, path: apiPath, timeout: timeoutMs }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => {
+        try {
+          resolve(response.statusCode === 200 ? (JSON.parse(body) as T) : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
+}
+
 /** Ensure an engine answers, installing and starting one where we are allowed to. */
 export async function ensureDockerEngine(): Promise<void> {
   if (await engineAnswers()) return;

@@ -497,10 +497,12 @@ function withServerHealth(endpoint: ServerEndpoint, attempt: StackAttempt): Stac
   return { ...attempt, detail: [attempt.detail, said].filter(Boolean).join('; ') };
 }
 
-/** What the classifier is told of a server whose start found it out of reach. */
+/**
+ * What the classifier is told of a server whose start found it gone. One bound to loopback in its
+ * container is found by the evidence a failure gathers, as `validate` finds a user's.
+ */
 function serverFound(endpoint: ServerEndpoint): Pick<ClassifyContext, 'serverFound'> {
-  const health = endpoint.health;
-  return health && health.code !== 'SERVER_DEGRADED' ? { serverFound: health.code } : {};
+  return endpoint.health?.code === 'SERVER_START_FAILED' ? { serverFound: 'SERVER_START_FAILED' } : {};
 }
 
 /** Compare what happened with what the scenario expects, and explain a failure. */

@@ -4,6 +4,8 @@
  * listens on loopback in there or nothing does (Docker's proxy accepts, then closes).
  */
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { localEngineGet } from '../env/docker-engine';
 
 const LISTEN = '0A';
 
@@ -44,3 +46,27 @@ function address(hex: string): string {
 /** Loopback addresses only: nothing outside the container reaches them. */
 export const onlyLoopback = (addresses: string[]) =>
   addresses.length > 0 && addresses.every((address) => address.startsWith('127.') || address === '[::1]' || address === '[0:0:0:0:0:0:0:1]');
+
+/**
+ * What listens inside the local container that publishes host port `port` to IPv4 or IPv6, on the
+ * container's side of the mapping; undefined when no container of a local engine publishes it so.
+ * (Docker gives a container's two mappings different host ports: another container's IPv6
+ * mapping can hold the port number of this one's IPv4 mapping.)
+ */
+export async function listenersBehindPublishedPort(port: number, family: 4 | 6): Promise<{ container: string; privatePort: number; inside: string[] } | undefined> {
+  const filters = encodeURIComponent(JSON.stringify({ publish: [String(port)] }));
+  const mappingOf = (container: PublishingContainer) =>
+    container.Ports.find((mapping) => mapping.PublicPort === port && isIP(mapping.IP ?? '') === family);
+  const published = ((await localEngineGet<PublishingContainer[]>(`/containers/json?filters=${filters}`)) ?? []).find(mappingOf);
+  const privatePort = published && mappingOf(published)?.PrivatePort;
+  if (!published || !privatePort) return undefined;
+  const state = await localEngineGet<{ State: { Pid: number } }>(`/containers/${published.Id}/json`);
+  const inside = state && (await listenersOf(state.State.Pid, privatePort));
+  return inside && { container: published.Names[0]?.replace(/^\//, '') ?? published.Id.slice(0, 12), privatePort, inside };
+}
+
+interface PublishingContainer {
+  Id: string;
+  Names: string[];
+  Ports: { IP?: string; PrivatePort: number; PublicPort?: number }[];
+}

@@ -215,6 +215,12 @@ describe('live, through both SDK stacks against the real servers', () => {
     expect(report.ok).toBe(false);
   });
 
+  test("a server bound to 127.0.0.1 in its container: SERVER_BOUND_TO_LOOPBACK on both, from what listens inside its published port", async () => {
+    const report = await validate({ address: address('tls-bound-to-loopback'), ca: harness.certPath('ca') }, {});
+    expect(outcomes(report)).toEqual({ client: 'SERVER_BOUND_TO_LOOPBACK', worker: 'SERVER_BOUND_TO_LOOPBACK' });
+    expect(report.ok).toBe(false);
+  });
+
   test('tls with an openssl-made CA that did not issue the server certificate: SERVER_CA_UNTRUSTED, offline and live', async () => {
     const report = await validate({ address: address('tls'), ca: fx.cert('root') }, {});
     expect(problems(report)).toEqual(['error:SERVER_CA_UNTRUSTED']);
