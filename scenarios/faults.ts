@@ -69,4 +69,13 @@ export const faults: HarnessScenario[] = [
     fault: 'add-client-ca',
     expect: both('CLIENT_CERT_UNTRUSTED'),
   },
+  {
+    name: 'client-ca-added-first-while-running',
+    family,
+    about: "The same rotation with the new CA written before the old one in the server's client-CA file: picked up while it runs, since the server compares only a file's first certificate to tell whether it changed (temporal #11230).",
+    server: 'mtls-ca-rotation',
+    client: { tls: { ca: 'ca', cert: 'clientOtherCa', key: 'clientOtherCa' } },
+    fault: 'add-client-ca-first',
+    expect: both('ok'),
+  },
 ];

@@ -224,6 +224,8 @@ export type FaultTiming = 'before-connect' | 'between-workflows';
  * - `add-client-ca`: the file of the CAs the frontend trusts for client certificates gains
  *   `clientCa` after the one it holds, while the server runs (re-reading its files every second);
  *   undone by a restart, after which the server has read the file whole.
+ * - `add-client-ca-first`: the same, with `clientCa` before the one the file holds (temporal
+ *   #11230: the server reads only a file's first certificate to tell whether it changed).
  * - `start-late`: the server is stopped before the cell connects and started `undoAfterS` seconds
  *   after the stack began to connect (a held stack says when: HarnessSide.connecting), while the
  *   application connects (a server that starts after its workers).
@@ -238,6 +240,7 @@ export const FAULTS = {
   'replace-server-cert-untrusted-ca': { when: 'between-workflows', certificate: 'serverOtherCa' },
   'replace-server-cert-new-ca': { when: 'between-workflows', certificate: 'serverOtherCa' },
   'add-client-ca': { when: 'before-connect', clientCa: 'otherCa' },
+  'add-client-ca-first': { when: 'before-connect', clientCa: 'otherCa' },
   'start-late': { when: 'before-connect', undoAfterS: 2 },
 } as const satisfies Record<string, { when: FaultTiming; certificate?: CredentialName; clientCa?: CredentialName; undoAfterS?: number }>;
 

@@ -56,7 +56,9 @@ async function doFault(fault: Fault, container: Dockerode.Container, endpoint: S
     case 'replace-server-cert-new-ca':
       return replaceFrontendCertificate(container, endpoint, pki, faultCertificate(fault)!);
     case 'add-client-ca':
-      return addClientCa(container, endpoint, await readFile(pki.certPath(FAULTS[fault].clientCa)));
+      return addClientCa(container, endpoint, await readFile(pki.certPath(FAULTS[fault].clientCa)), 'after');
+    case 'add-client-ca-first':
+      return addClientCa(container, endpoint, await readFile(pki.certPath(FAULTS[fault].clientCa)), 'before');
     case 'start-late':
       await container.stop({ t: STOP_GRACE_S });
       return () => startAgain(container, endpoint);
@@ -195,13 +197,13 @@ async function replaceFrontendCertificate(
 const pristineClientCas = new Map<string, ContainerFile>();
 
 /**
- * Append `caPem` to the frontend's first client-CA file, in its place, owner and mode. Nothing a
- * client sees says when the server has read it again, so the fault is in place after a few of its
+ * Add `caPem` after or before the CA in the frontend's first client-CA file, in its place, owner
+ * and mode. Nothing a client sees says when the server has read it again, so the fault is in place after a few of its
  * refresh intervals ({@link CLIENT_CA_SETTLE_MS}). Its undo is the restart an operator would do:
  * the server then reads the file whole, and the same cell must pass. A server that a previous
  * cell's undo left trusting the added CA gets its first file back and a restart before.
  */
-async function addClientCa(container: Dockerode.Container, endpoint: ServerEndpoint, caPem: Buffer): Promise<UndoFault> {
+async function addClientCa(container: Dockerode.Container, endpoint: ServerEndpoint, caPem: Buffer, place: 'before' | 'after'): Promise<UndoFault> {
   const current = await readContainerFile(container, CONTAINER_CERT_DIR, clientCaFile(0));
   const pristine = pristineClientCas.get(container.id) ?? current;
   pristineClientCas.set(container.id, pristine);
@@ -209,7 +211,8 @@ async function addClientCa(container: Dockerode.Container, endpoint: ServerEndpo
     await writeContainerFiles(container, CONTAINER_CERT_DIR, [pristine]);
     await restart(container, endpoint);
   }
-  await writeContainerFiles(container, CONTAINER_CERT_DIR, [{ ...pristine, content: Buffer.concat([pristine.content, caPem]) }]);
+  const content = place === 'after' ? Buffer.concat([pristine.content, caPem]) : Buffer.concat([caPem, pristine.content]);
+  await writeContainerFiles(container, CONTAINER_CERT_DIR, [{ ...pristine, content }]);
   await new Promise((resolve) => setTimeout(resolve, CLIENT_CA_SETTLE_MS));
   return () => restart(container, endpoint);
 }
