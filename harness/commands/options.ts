@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 /**
  * Option parsers shared by the command definitions. Like the definitions themselves, this file
  * may import nothing heavier than commander and ../errors: `--help` loads it.
@@ -12,6 +13,13 @@ export function parsePositiveInt(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new HarnessError(`"${value}" is not a positive whole number`);
   return parsed;
+}
+
+/** `--listen`: an IP address of this machine to publish on (a name would say nothing of which interface). */
+export function parseListenAddress(value: string): string {
+  const address = value.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(address) === 0) throw new HarnessError(`--listen "${value}" is not an IP address (0.0.0.0 for every IPv4 interface, or one of this machine's addresses)`);
+  return address;
 }
 
 export function parsePort(value: string): number {

@@ -8,6 +8,7 @@ export interface ServeCommandOptions extends UserCertificateOptions {
   mode: ServerMode;
   namespace?: string[];
   port?: number;
+  listen?: string;
   certs?: string;
   keepCerts?: boolean;
   writeEnv?: string;
@@ -16,11 +17,12 @@ export interface ServeCommandOptions extends UserCertificateOptions {
 }
 
 export async function serveAction(options: ServeCommandOptions): Promise<void> {
-  const { mode, namespace, port, certs, keepCerts, writeEnv, json, auth, ...userCertificates } = options;
+  const { mode, namespace, port, listen, certs, keepCerts, writeEnv, json, auth, ...userCertificates } = options;
   const session = await startServe({
     mode,
     namespaces: namespace ?? ['default'],
     port,
+    listen,
     certs,
     keepCerts: Boolean(keepCerts),
     userCertificates,

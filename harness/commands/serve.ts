@@ -3,7 +3,7 @@
  * with the client settings printed ready to paste, so an application can be tried against it.
  */
 import { Command, Option } from 'commander';
-import { collect, parsePort } from './options';
+import { collect, parseListenAddress, parsePort } from './options';
 import type { ServeCommandOptions } from './serve-action';
 
 export function registerServeCommand(program: Command): void {
@@ -14,6 +14,7 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option('--auth <kind>', 'authorization: api-key turns on JWT API keys (with --mode tls or mtls)').choices(['api-key']))
     .option('--namespace <name>', 'register this namespace (repeatable; default: default)', collect)
     .option('--port <n>', 'publish the frontend on this host port (default: 7233 when free, else a random one)', parsePort)
+    .option('--listen <address>', 'publish on this address of the machine too, not on loopback alone (0.0.0.0: every interface; whoever reaches it can use the server)', parseListenAddress)
     .option('--certs <dir>', 'folder for the minted certificates and the profile (default: certs/serve-<timestamp>)')
     .option('--keep-certs', 'keep that folder when the server stops')
     .option('--server-cert <file>', 'serve your own certificate (PEM, leaf first)')

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mintCertificate } from '../pki/mint';
 import { addressingFor } from '../serve/server-name';
-import { configureTestcontainers, engineHost, remoteEngineHost, serverCertificateNames } from './engine-host';
+import { configureTestcontainers, defaultPublishAddresses, engineHost, publishAddressesWith, remoteEngineHost, serverCertificateNames } from './engine-host';
 
 test.each([
   [{}, undefined],
@@ -21,6 +21,20 @@ test.each([
 ])('remote engine host for %j is %s', (env, expected) => {
   expect(remoteEngineHost(env)).toBe(expected);
   expect(engineHost('localhost', env)).toBe(expected ?? 'localhost');
+});
+
+test('ports are published on loopback locally, on the address clients dial on a remote engine, on every interface for a remote name', () => {
+  expect(defaultPublishAddresses({})).toEqual(expect.arrayContaining(['127.0.0.1']));
+  expect(defaultPublishAddresses({}).every((address) => address === '127.0.0.1' || address === '::1')).toBe(true);
+  expect(defaultPublishAddresses({ DOCKER_HOST: 'tcp://10.20.30.40:2376' })).toEqual(['10.20.30.40']);
+  expect(defaultPublishAddresses({ DOCKER_HOST: 'tcp://docker.ci.example:2376' })).toEqual([]);
+});
+
+test('--listen adds its address to loopback, and a wildcard stands for its family', () => {
+  const loopback = defaultPublishAddresses({});
+  expect(publishAddressesWith('10.213.9.1', {})).toEqual([...loopback, '10.213.9.1']);
+  expect(publishAddressesWith('0.0.0.0', {})).toEqual(['0.0.0.0', ...loopback.filter((address) => address === '::1')]);
+  expect(publishAddressesWith('::', {})).toEqual(['::', '127.0.0.1']);
 });
 
 test('minted server certificates name the remote host, as a DNS name or an IP address', () => {

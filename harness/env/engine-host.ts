@@ -6,6 +6,7 @@
  * because its own way of finding the host runs a helper image, and no image can be pulled.
  */
 import { isIP } from 'node:net';
+import os from 'node:os';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -27,6 +28,35 @@ export function remoteEngineHost(env: NodeJS.ProcessEnv = process.env): string |
 /** The host printed in addresses: the remote engine's, else `fallback` (a name the certificate covers). */
 export function engineHost(fallback = 'localhost', env: NodeJS.ProcessEnv = process.env): string {
   return remoteEngineHost(env) ?? fallback;
+}
+
+/**
+ * The host addresses a server's ports are published on unless the caller asks for more. On a
+ * local engine, loopback: the harness's servers take anyone (plaintext with --allow-no-auth, TLS
+ * without client certificates), and a laptop or CI runner with a public address must not offer
+ * them to its network. On a remote engine, the address clients dial; an empty list (every
+ * interface) when that is a name, which only the engine's host can resolve to its own address.
+ */
+export function defaultPublishAddresses(env: NodeJS.ProcessEnv = process.env): string[] {
+  const remote = remoteEngineHost(env);
+  if (remote) return isIP(remote) ? [remote] : [];
+  return hasIpv6Loopback() ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
+}
+
+/**
+ * Where a server asked to listen on `address` as well is published: beside loopback, so that the
+ * printed local address keeps working; a wildcard (0.0.0.0, ::) already holds its family's loopback.
+ */
+export function publishAddressesWith(address: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const defaults = defaultPublishAddresses(env);
+  if (address === '0.0.0.0') return [address, ...defaults.filter((other) => isIP(other) === 6)];
+  if (address === '::') return [address, ...defaults.filter((other) => isIP(other) === 4)];
+  return [...new Set([...defaults, address])];
+}
+
+/** Docker refuses to publish on ::1 where the loopback interface has no IPv6 address. */
+function hasIpv6Loopback(): boolean {
+  return Object.values(os.networkInterfaces()).some((addresses) => addresses?.some((address) => address.address === '::1'));
 }
 
 /** The names a minted server certificate carries: loopback, plus the remote engine's host. */

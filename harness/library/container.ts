@@ -10,6 +10,7 @@
  * TLS_HARNESS_SERVER_IMAGE), with a minted PKI unless you bring your own certificates.
  */
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ConnectionOptions } from '@temporalio/client';
@@ -22,6 +23,7 @@ import type { ServerMode } from '../server/config';
 import type { StartedTemporalServer } from '../server/temporal-server';
 import { allVariables } from '../serve/client-settings';
 import { removeRunContainers } from '../env/labels';
+import { publishAddressesWith } from '../env/engine-host';
 import { readUserCertificates, type OptionLabels } from '../serve/inputs';
 import { planWorkDir } from '../serve/paths';
 import { startServedServer } from '../serve/served-server';
@@ -95,6 +97,7 @@ export class TemporalTlsContainer {
   private namespaces: string[] = ['default'];
   private certificates?: TlsCertificateFiles;
   private hostPort?: number;
+  private listen?: string;
   private certsDir?: string;
   private apiKeys?: ApiKeyOptions;
   private startCalled = false;
@@ -146,6 +149,16 @@ export class TemporalTlsContainer {
     return this;
   }
 
+  /**
+   * Publish on this address of the machine too, not on loopback alone (`0.0.0.0`: every
+   * interface). The server takes anyone who reaches it that its mode lets in.
+   */
+  withListenAddress(address: string): this {
+    if (isIP(address) === 0) throw new TemporalTlsContainerError(`withListenAddress("${address}"): not an IP address (0.0.0.0 for every IPv4 interface)`);
+    this.listen = address;
+    return this;
+  }
+
   /** Folder for the minted certificates and the profile, new or empty; removed by `stop()` (default: a fresh one under the OS temp folder). */
   withCertsDir(dir: string): this {
     this.certsDir = dir;
@@ -171,6 +184,7 @@ export class TemporalTlsContainer {
         mode: this.mode,
         namespaces: this.namespaces,
         hostPort: this.hostPort,
+        ...(this.listen ? { publishedOn: publishAddressesWith(this.listen) } : {}),
         dir: workDir.dir,
         user,
         runId,

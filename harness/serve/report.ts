@@ -10,11 +10,21 @@ const exportLines = (variables: Variables, settings?: ClientSettings) =>
   variables.map(([name, value]) => `export ${name}=${settings ? shellValue(value, settings) : shellQuote(value)}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** Who can reach the server: said every time, since a server without client certificates takes anyone who can. */
+function publishedLine(addresses: string[]): string {
+  const wide = addresses.filter((address) => !/^(127\.|::1$)/.test(address));
+  const all = addresses.length === 0 || wide.some((address) => address === '0.0.0.0' || address === '::');
+  if (all) return `Published on every interface (${addresses.join(', ') || 'all'}): any machine that reaches this one can use this server.`;
+  if (wide.length > 0) return `Published on ${addresses.join(', ')}: machines that reach ${wide.join(' or ')} can use this server.`;
+  return `Published on ${addresses.join(' and ')} only: nothing beyond this machine reaches it (--listen ADDRESS to publish wider).`;
+}
+
 export function renderHuman(session: ServeSession): string {
   const { settings } = session;
   const lines = [
     `Temporal server (${session.mode}) is SERVING at ${settings.address}, namespace ${settings.namespace}. ` +
       `Ready ${seconds(session.readyMs)} after start (server ${seconds(session.serverMs)}).`,
+    publishedLine(session.publishedOn),
     ...(session.namespaces.length > 1 ? [`Namespaces registered: ${session.namespaces.join(', ')} (the settings below name the first).`] : []),
     ...certificateLines(session),
     ...apiKeyLines(session),
@@ -98,6 +108,7 @@ export function renderJsonLine(session: ServeSession): string {
     envFile: session.envFile ?? null,
     profile: session.profile,
     auth: session.apiKeys ? 'api-key' : null,
+    publishedOn: session.publishedOn,
     apiKeyFiles: session.apiKeys ? Object.fromEntries(session.apiKeys.map(({ namespace, file }) => [namespace, file])) : null,
     checkProblem: session.checkProblem ?? null,
     readyMs: session.readyMs,

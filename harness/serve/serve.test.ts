@@ -42,6 +42,7 @@ interface Ready {
   readyMs: number;
   auth: string | null;
   apiKeyFiles: Record<string, string> | null;
+  publishedOn: string[];
 }
 
 interface Serve {
@@ -131,6 +132,9 @@ test('mtls: a client and a worker configured only from the printed settings run 
   try {
     const ready = await session.ready;
     expect(ready).toMatchObject({ mode: 'mtls', namespace: 'default', envFile, checkProblem: null });
+    // Nothing beyond this machine reaches it unless asked (--listen), and it says so.
+    expect(ready.publishedOn.filter((address) => address !== '127.0.0.1' && address !== '::1')).toEqual([]);
+    expect(session.stderr()).toMatch(/^Published on 127\.0\.0\.1( and ::1)? only: nothing beyond this machine reaches it \(--listen ADDRESS to publish wider\)\.$/m);
     // What the server and its clients use, and nothing of the matrix's PKI (no CA key, no defects).
     expect(readdirSync(pkiDir).sort()).toEqual(['ca.pem', 'client.key', 'client.pem', 'server.key', 'server.pem', 'systemWorker.key', 'systemWorker.pem', 'temporal.toml']);
     const variables = parseEnvFile(await readFile(envFile, 'utf8'));

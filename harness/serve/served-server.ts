@@ -25,6 +25,8 @@ export interface ServedServerPlan {
   namespaces: string[];
   /** The host port to bind; a random one when absent. */
   hostPort?: number;
+  /** The host addresses to publish on (default: loopback on a local engine; see engine-host.ts). */
+  publishedOn?: string[];
   /** True when `hostPort` was only a preference (7233 when free): a random port does when it is taken meanwhile. */
   hostPortPreferred?: boolean;
   /** Folder for the certificates and the profile. */
@@ -70,6 +72,7 @@ export async function startServedServer(plan: ServedServerPlan): Promise<ServedS
     if (plan.mode === 'mtls') container.withClientCas(certificates.clientCas);
     if (plan.authorization) container.withAuthorization({ keysDir: plan.dir, audience: plan.authorization.audience });
     if (port !== undefined) container.withHostPort(port);
+    if (plan.publishedOn) container.withPublishedOn(...plan.publishedOn);
     return container.start();
   };
   // A port the user named is kept; 7233 by default is only a preference.

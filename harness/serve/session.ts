@@ -17,12 +17,15 @@ import { checkProfile } from './self-check';
 import { startServedServer } from './served-server';
 import type { ServedApiKey } from './api-keys';
 import { HarnessError } from '../errors';
+import { defaultPublishAddresses, publishAddressesWith } from '../env/engine-host';
 
 export interface ServeOptions {
   mode: ServerMode;
   /** The first is the one printed; all are registered. */
   namespaces: string[];
   port?: number;
+  /** An address of this machine to publish on beside loopback (`--listen`). */
+  listen?: string;
   certs?: string;
   keepCerts: boolean;
   userCertificates: UserCertificateOptions;
@@ -51,6 +54,8 @@ export interface ServeSession {
   checkedWithStandIn: boolean;
   /** With --auth api-key: the write key of each namespace (the first is in the settings). */
   apiKeys?: ServedApiKey[];
+  /** The host addresses the server's ports are published on (loopback unless --listen). */
+  publishedOn: string[];
   /** Milliseconds from the process's start to ready (checked), and for the container alone. */
   readyMs: number;
   serverMs: number;
@@ -76,10 +81,12 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     log(user ? "minting the internal PKI for the server's own worker" : `minting a PKI into ${workDir.dir}`);
   }
   log(`starting the ${options.mode} Temporal server`);
+  const publishedOn = options.listen ? publishAddressesWith(options.listen) : defaultPublishAddresses();
   const { certificates, settings, addressing, profile, loaded, serverMs, apiKeys } = await startServedServer({
     mode: options.mode,
     namespaces: options.namespaces,
     hostPort,
+    publishedOn,
     hostPortPreferred: options.port === undefined,
     dir: workDir.dir,
     user,
@@ -103,6 +110,7 @@ export async function startServe(options: ServeOptions): Promise<ServeSession> {
     checkProblem,
     checkedWithStandIn: standIn !== undefined,
     apiKeys,
+    publishedOn,
     readyMs: Math.round(performance.now()),
     serverMs,
   };

@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, StartedTestContainer } from 'testcontainers';
 import { ServerImage } from '../env/server-image';
 import { ownLabels } from '../env/labels';
+import { defaultPublishAddresses } from '../env/engine-host';
 import {
   AuthorizationConfig,
   clientCaFile,
@@ -56,6 +57,7 @@ export class TemporalServerContainer extends GenericContainer {
   private namespaces: string[] = ['default'];
   private hostPort?: number;
   private httpHostPort?: number;
+  private publishOn?: string[];
   private authorization?: EndpointAuthorization;
   private options: ServerOptions = {};
   private unhealthyKept = false;
@@ -113,6 +115,15 @@ export class TemporalServerContainer extends GenericContainer {
   /** Publish the frontend on this host port instead of a random one. */
   withHostPort(port: number): this {
     this.hostPort = port;
+    return this;
+  }
+
+  /**
+   * Publish the ports on these host addresses instead of loopback (a remote engine: the address
+   * clients dial); `0.0.0.0` and `::` publish on every interface, to anyone who reaches this machine.
+   */
+  withPublishedOn(...addresses: string[]): this {
+    this.publishOn = addresses;
     return this;
   }
 
@@ -192,6 +203,7 @@ export class TemporalServerContainer extends GenericContainer {
       this.hostPort ? { container: FRONTEND_GRPC_PORT, host: this.hostPort } : FRONTEND_GRPC_PORT,
       this.httpHostPort ? { container: FRONTEND_HTTP_PORT, host: this.httpHostPort } : FRONTEND_HTTP_PORT,
     );
+    this.bindPublishedPorts(this.publishOn ?? defaultPublishAddresses());
     this.prepareFiles();
     const services = servicesOf(this.options, this.authorization !== undefined).flatMap((service) => ['--service', service]);
     const allowNoAuth = this.authorization ? [] : ['--allow-no-auth'];
@@ -225,6 +237,15 @@ export class TemporalServerContainer extends GenericContainer {
     } catch (error) {
       await started?.stop().catch(() => undefined);
       throw withServerLog(error, this.mode, this.logLines);
+    }
+  }
+
+  /** Each published port on each of `addresses` (testcontainers publishes on every interface); none given: every interface. */
+  private bindPublishedPorts(addresses: string[]): void {
+    if (addresses.length === 0) return;
+    const bindings = this.hostConfig.PortBindings ?? {};
+    for (const [port, published] of Object.entries(bindings)) {
+      bindings[port] = addresses.flatMap((address) => (published as { HostPort: string }[]).map((binding) => ({ ...binding, HostIp: address })));
     }
   }
 
