@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { registerApiKeyCommand } from './commands/api-key';
 import { registerMatrixCommand } from './commands/matrix';
+import { registerMergeReportsCommand } from './commands/merge-reports';
 import { registerServeCommand } from './commands/serve';
 import { registerValidateCommand } from './commands/validate';
 import { HarnessError } from './errors';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerMatrixCommand(program);
+  registerMergeReportsCommand(program);
   registerServeCommand(program);
   registerValidateCommand(program);
   registerApiKeyCommand(program);

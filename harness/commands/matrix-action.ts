@@ -1,17 +1,17 @@
 /** What `matrix` does when it runs: the library's matrix, then the table and the report files. */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { HarnessError } from '../errors';
 import { runMatrixReport, selectScenarios } from '../library/matrix';
 import { renderHtml } from '../matrix/report/html';
 import { renderJUnit } from '../matrix/report/junit';
 import { toJsonReport } from '../matrix/report/json';
 import { renderProgress, renderSummary, renderTable, useColor } from '../matrix/report/table';
 import { installQuietRuntime } from '../matrix/run-matrix';
+import { checkWritable, writeReport } from './report-files';
 import type { UserCertificates } from '../matrix/user-certificates';
 import { SLOW_FAMILIES, type Family } from '../matrix/scenario';
 import type { NodeMajor } from '../versions/node-majors';
+import type { Shard } from '../matrix/shard';
 
 export interface MatrixCommandOptions {
   json?: string;
@@ -34,6 +34,8 @@ export interface MatrixCommandOptions {
   serverName?: string;
   sdk?: string[];
   node?: NodeMajor[];
+  shard?: Shard;
+  reportDir?: string;
 }
 
 export async function matrixAction(options: MatrixCommandOptions): Promise<void> {
@@ -46,7 +48,9 @@ export async function matrixAction(options: MatrixCommandOptions): Promise<void>
     process.stdout.write(`${lines.join('\n')}\n`);
     return;
   }
-  for (const file of [options.json, options.junit, options.html]) if (file) checkWritable(file);
+  const shardReport = options.reportDir && path.join(options.reportDir, options.shard ? `report-${options.shard.index}-of-${options.shard.total}.json` : 'report.json');
+  if (options.reportDir) await mkdir(options.reportDir, { recursive: true });
+  for (const file of [options.json, options.junit, options.html, shardReport]) if (file) checkWritable(file);
   installQuietRuntime();
   const progress = process.stderr.isTTY;
   let mismatches = 0;
@@ -61,6 +65,7 @@ export async function matrixAction(options: MatrixCommandOptions): Promise<void>
     keepCerts: options.keepCerts,
     sdk: options.sdk,
     node: options.node,
+    shard: options.shard,
     onCell: (cell, done, total) => {
       if (!cell.passed) mismatches++;
       if (progress) process.stderr.write(`\r${renderProgress(done, total, mismatches)}`);
@@ -71,6 +76,7 @@ export async function matrixAction(options: MatrixCommandOptions): Promise<void>
   process.stdout.write(`${renderTable(report, { color })}\n${renderSummary(report)}\n`);
   await Promise.all([
     options.json && writeReport(options.json, JSON.stringify(toJsonReport(report), null, 2)),
+    shardReport && writeReport(shardReport, JSON.stringify(toJsonReport(report), null, 2)),
     options.junit && writeReport(options.junit, renderJUnit(report)),
     options.html && writeReport(options.html, renderHtml(report)),
   ]);
@@ -82,25 +88,4 @@ function userCertificates(options: MatrixCommandOptions): UserCertificates | und
   const { serverCert, serverKey, ca, clientCa, clientCert, clientKey, serverName } = options;
   if (![serverCert, serverKey, ca, clientCa, clientCert, clientKey].some(Boolean)) return undefined;
   return { serverCert, serverKey, ca, clientCa, clientCert, clientKey, serverName } as UserCertificates;
-}
-
-/** Fail before a minute of work, not after it, when a report cannot be written. */
-function checkWritable(file: string): void {
-  const folder = path.dirname(path.resolve(file));
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch {
-    throw new HarnessError(`cannot write a report into ${folder}: create that folder or choose another path`);
-  }
-  if (existsSync(file) && statSync(file).isDirectory()) {
-    throw new HarnessError(`${path.resolve(file)} is a directory: give a file path for the report`);
-  }
-}
-
-async function writeReport(file: string, content: string): Promise<void> {
-  try {
-    await writeFile(file, content);
-  } catch (error) {
-    throw new HarnessError(`cannot write ${path.resolve(file)}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
 }

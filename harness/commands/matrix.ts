@@ -9,6 +9,7 @@
  */
 import { Command, Option } from 'commander';
 import { FAMILIES, SLOW_FAMILIES } from '../matrix/scenario';
+import { parseShard } from '../matrix/shard';
 import { collect, collectNodeMajor, parsePositiveInt } from './options';
 import type { MatrixCommandOptions } from './matrix-action';
 
@@ -25,6 +26,8 @@ export function registerMatrixCommand(program: Command): void {
     .option('--all', `also run the slow families (${SLOW_FAMILIES.join(', ')}: connections held for minutes, about 3 min of wall time), which a run leaves out by default`)
     .option('--sdk <version>', 'also run the stacks under test on this SDK release (repeatable; installed into the cache once)', collect)
     .option('--node <major>', 'run the stacks under test on this Node release: 20, 22, 24, 25 or 26 (repeatable)', collectNodeMajor)
+    .option('--shard <K/N>', 'run only the K-th of N shares of the selection (each server with all its scenarios), for N machines', parseShard)
+    .option('--report-dir <dir>', 'write the JSON report into this folder as report-K-of-N.json (report.json without --shard), for merge-reports')
     .option('--list', 'list the scenarios and exit')
     .option('--concurrency <n>', 'client cells in flight at once (default: 6, shared with other matrix runs on this machine)', parsePositiveInt)
     .option('--certs <dir>', 'folder for the minted PKI', 'certs')

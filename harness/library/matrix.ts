@@ -4,10 +4,14 @@
  */
 import { SCENARIOS, SERVERS, type HarnessScenario } from '../../scenarios';
 import { HarnessError } from '../errors';
-import { toJsonReport } from '../matrix/report/json';
-import type { CellResult, MatrixReport } from '../matrix/results';
+import { toJsonReport, type MatrixJsonReport } from '../matrix/report/json';
+import { summaryOf, type CellResult, type MatrixReport } from '../matrix/results';
+import { runKey, scenariosOfShard, type Shard } from '../matrix/shard';
+import { ownVersions } from '../versions/ranges';
+import { serverVersion as ownServerVersion } from '../env/server-binary';
+import type { Versions } from '../model/versions';
 import { runMatrix as runScenarios } from '../matrix/run-matrix';
-import { SLOW_FAMILIES, type Family } from '../matrix/scenario';
+import { SLOW_FAMILIES, type Family, type Scenario } from '../matrix/scenario';
 import { applicableScenarios, userFleetCertificates, type UserCertificates } from '../matrix/user-certificates';
 import { readUserCertificates } from '../serve/inputs';
 import { checkScenarios, loadScenarioFile } from './scenario-file';
@@ -38,12 +42,14 @@ export interface MatrixOptions extends MatrixSelection {
   sdk?: string[];
   /** Node majors to run the stacks under test on (20, 22, 24, 25, 26; default: the Node running the harness). */
   node?: NodeMajor[];
+  /** Run only this share of the selection (`--shard K/N`); the report says which, for merge-reports. */
+  shard?: Shard;
   /** Called as each cell finishes. */
   onCell?: (cell: CellResult, done: number, total: number) => void;
 }
 
 /** The report `matrix --json` writes. */
-export type MatrixJsonReport = ReturnType<typeof toJsonReport>;
+export type { MatrixJsonReport };
 
 /** The scenarios a selection names, checked; throws a HarnessError when it names none. */
 export async function selectScenarios(selection: MatrixSelection): Promise<HarnessScenario[]> {
@@ -80,15 +86,42 @@ export async function runMatrixReport(options: MatrixOptions = {}): Promise<Matr
   if (scenarios.length === 0) throw new HarnessError('no selected scenario can run on these certificates: see --list and the options');
   // Before any server starts: a release that does not exist or does not load stops the run here.
   const variants = await prepareVariants({ sdk: options.sdk, node: options.node });
-  return runScenarios(scenarios, SERVERS, {
-    variants,
-    certsRoot: options.certsRoot ?? 'certs',
-    keepCerts: options.keepCerts,
-    concurrency: options.concurrency,
-    notApplied,
-    onCell: options.onCell,
-    ...(user ? { certificates: userFleetCertificates(user) } : {}),
-  });
+  const run = (share: Scenario[], notAppliedToShare = notApplied) =>
+    runScenarios(share, SERVERS, {
+      variants,
+      certsRoot: options.certsRoot ?? 'certs',
+      keepCerts: options.keepCerts,
+      concurrency: options.concurrency,
+      notApplied: notAppliedToShare,
+      onCell: options.onCell,
+      ...(user ? { certificates: userFleetCertificates(user) } : {}),
+    });
+  if (!options.shard) return run(scenarios);
+  const versions = variants.length > 0 ? variants.map(({ sdk, node }) => ({ sdk, node })) : [ownVersions()];
+  return runShard(scenarios, options.shard, versions, notApplied, run);
+}
+
+/**
+ * One shard of the run: its share of `scenarios` (shard.ts), reported with the run's identity.
+ * A share that holds nothing (more shards than servers) starts nothing and reports no cell.
+ */
+async function runShard(
+  scenarios: Scenario[],
+  shard: Shard,
+  versions: Versions[],
+  notApplied: MatrixReport['notApplied'],
+  run: (share: Scenario[], notApplied: MatrixReport['notApplied']) => Promise<MatrixReport>,
+): Promise<MatrixReport> {
+  const selection = scenarios.map(({ name }) => name);
+  const info = { ...shard, runKey: runKey(selection, versions, shard.total), selection };
+  const share = scenariosOfShard(scenarios, shard);
+  // Said once, by the first shard: they belong to no share.
+  const ownNotApplied = shard.index === 1 ? notApplied : [];
+  if (share.length === 0) {
+    const serverVersion = process.env.TLS_HARNESS_SERVER_IMAGE ?? ownServerVersion();
+    return { startedAt: new Date().toISOString(), serverVersion, sdkVersion: ownVersions().sdk, variants: versions, scenarios: [], notApplied: ownNotApplied, summary: summaryOf([], 0, 0), timings: {}, shard: info };
+  }
+  return { ...(await run(share, ownNotApplied)), shard: info };
 }
 
 /** Run the selected scenarios and return the report `matrix --json` writes. */

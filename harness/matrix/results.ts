@@ -81,6 +81,16 @@ export interface MatrixSummary {
   setupMs: number;
 }
 
+/** A shard's place in its run (`matrix --shard K/N`), which `merge-reports` checks. */
+export interface ShardInfo {
+  index: number;
+  total: number;
+  /** The same for every shard of one run: its selection, releases and shard count (shard.ts). */
+  runKey: string;
+  /** The run's scenarios before the split, in order: the merged report's order. */
+  selection: string[];
+}
+
 export interface MatrixReport {
   startedAt: string;
   serverVersion: string;
@@ -93,4 +103,22 @@ export interface MatrixReport {
   summary: MatrixSummary;
   /** Set-up steps (engine, binary, image, PKI, bundle, each server) in milliseconds. */
   timings: Record<string, number>;
+  /** Set when the run was one shard of several. */
+  shard?: ShardInfo;
+}
+
+/** The summary of `results`, whose cells took `wallMs` after `setupMs` of set-up. */
+export function summaryOf(results: ScenarioResult[], wallMs: number, setupMs: number): MatrixSummary {
+  const cells = results.flatMap((result) => result.cells);
+  const passed = cells.filter((cell) => cell.passed).length;
+  return {
+    cells: cells.length,
+    passed,
+    failed: cells.length - passed,
+    divergences: results.filter((result) => result.divergence).length,
+    versionChanges: results.filter((result) => result.versionChanges.length > 0).length,
+    wallMs,
+    cellsPerSecond: wallMs > 0 ? Math.round((cells.length / (wallMs / 1000)) * 10) / 10 : 0,
+    setupMs,
+  };
 }

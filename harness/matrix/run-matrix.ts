@@ -10,7 +10,7 @@ import { markMatrixRun, matrixRunsNow, shareOf } from '../env/shared-machine';
 import { CELL_LIMITS, CellRunner, scenarioResults } from './runner';
 import { credentialsNeeded, EnvironmentOptions, MATRIX_NAMESPACES, softwareNeeded, serversFor, setUpMatrixEnvironment } from './environment';
 import { STACKS, type Stack } from '../model/stack';
-import type { CellResult, MatrixReport } from './results';
+import { summaryOf, type CellResult, type MatrixReport } from './results';
 import type { Scenario, ServerSpec } from './scenario';
 import type { ServerEndpoint } from '../server/endpoint';
 import { ownVersions } from '../versions/ranges';
@@ -126,7 +126,6 @@ export async function runMatrix(
     );
     const wallMs = Date.now() - cellsStarted;
     const results = scenarioResults(scenarios, cells);
-    const passed = cells.filter((cell) => cell.passed).length;
     return {
       startedAt: startedAt.toISOString(),
       serverVersion: process.env.TLS_HARNESS_SERVER_IMAGE ?? serverVersion(),
@@ -134,16 +133,7 @@ export async function runMatrix(
       variants: variants.length > 0 ? variants.map(({ sdk, node }) => ({ sdk, node })) : [ownVersions()],
       scenarios: results,
       notApplied: [...(options.notApplied ?? []), ...portTaken],
-      summary: {
-        cells: cells.length,
-        passed,
-        failed: cells.length - passed,
-        divergences: results.filter((result) => result.divergence).length,
-        versionChanges: results.filter((result) => result.versionChanges.length > 0).length,
-        wallMs,
-        cellsPerSecond: Math.round((cells.length / (wallMs / 1000)) * 10) / 10,
-        setupMs,
-      },
+      summary: summaryOf(results, wallMs, setupMs),
       timings: environment.timings,
     };
   } finally {

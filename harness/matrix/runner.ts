@@ -591,7 +591,7 @@ function pemDetail(diagnosis: DiagnosisCode, pem: PemInputs): string | null {
  * Group cells into scenario rows; mark the releases on which the two stacks disagree, and the
  * releases between which a stack's outcome or cause changed.
  */
-export function scenarioResults(scenarios: Scenario[], cells: CellResult[]): ScenarioResult[] {
+export function scenarioResults(scenarios: Pick<Scenario, 'name' | 'family' | 'about' | 'divergence'>[], cells: CellResult[]): ScenarioResult[] {
   return scenarios.map((scenario) => {
     const own = cells.filter((cell) => cell.scenario === scenario.name);
     const divergentOn = (cell: CellResult) => {
