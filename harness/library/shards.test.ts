@@ -4,7 +4,8 @@
  * (error texts carry ports and times). Each report is checked against the shipped JSON Schema;
  * shards of another run, a missing shard and an unknown schema version are refused in one line.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
@@ -13,8 +14,24 @@ import { mergeShardReports, readShardReports } from '../matrix/report/merge';
 import type { MatrixReport } from '../matrix/results';
 import { installQuietRuntime } from '../matrix/run-matrix';
 import { runMatrixReport, type MatrixSelection } from './matrix';
+import { cacheDir } from '../env/cache';
 
 jest.setTimeout(600_000);
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'temporal-tls-harness.js');
+const ACTIONLINT = 'github.com/rhysd/actionlint/cmd/actionlint@v1.7.12';
+
+/** actionlint, from the Go module proxy into the harness's cache, once. */
+function actionlint(): string {
+  const tools = path.join(cacheDir(), 'tools');
+  const binary = path.join(tools, 'actionlint');
+  if (!existsSync(binary)) {
+    const install = spawnSync('go', ['install', ACTIONLINT], { env: { ...process.env, GOBIN: tools }, encoding: 'utf8' });
+    if (install.status !== 0) throw new Error(`go install ${ACTIONLINT} failed: ${install.stderr}`);
+  }
+  return binary;
+}
 installQuietRuntime();
 
 /** A fault server's turns (a restart, a certificate replaced), a divergent scenario, and servers enough for three shares. */
@@ -42,14 +59,19 @@ let dir: string;
 let whole: MatrixReport;
 const shardFiles: string[] = [];
 
+/** The CLI as a CI job runs it (examples/ci/github-actions.yml), on this test's narrower selection. */
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, TLS_HARNESS_QUIET: '1' }, encoding: 'utf8' });
+}
+const SELECTION_FLAGS = ['--family', ...SELECTION.family!, '--only', SELECTION.only!];
+
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'shards-'));
   whole = await runMatrixReport(SELECTION);
   for (const index of [1, 2, 3]) {
-    const report = await runMatrixReport({ ...SELECTION, shard: { index, total: 3 } });
-    const file = path.join(dir, `report-${index}-of-3.json`);
-    writeFileSync(file, JSON.stringify(toJsonReport(report)));
-    shardFiles.push(file);
+    const run = cli(['matrix', ...SELECTION_FLAGS, '--shard', `${index}/3`, '--report-dir', dir]);
+    if (run.status !== 0) throw new Error(`matrix --shard ${index}/3 exited ${run.status}: ${run.stderr}`);
+    shardFiles.push(path.join(dir, `report-${index}-of-3.json`));
   }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,6 +94,22 @@ test('every report, whole, shard and merged, is what the shipped schema describe
     validateReport(report);
     expect(validateReport.errors ?? []).toEqual([]);
   }
+});
+
+test('merge-reports, as the CI example runs it: one JUnit and one HTML report of the whole run, exit 0', () => {
+  const [junit, html] = [path.join(dir, 'matrix.xml'), path.join(dir, 'matrix.html')];
+  const run = cli(['merge-reports', dir, '--junit', junit, '--html', html]);
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(readFileSync(junit, 'utf8')).toContain(`tests="${whole.summary.cells}"`);
+  expect(readFileSync(html, 'utf8')).toContain('ca-as-leaf');
+});
+
+test('the CI example passes actionlint, and its harness commands are the ones this test runs', () => {
+  const workflow = path.join(ROOT, 'examples', 'ci', 'github-actions.yml');
+  const lint = spawnSync(actionlint(), [workflow], { encoding: 'utf8' });
+  expect({ status: lint.status, output: lint.stdout + lint.stderr }).toEqual({ status: 0, output: '' });
+  const commands = [...readFileSync(workflow, 'utf8').matchAll(/npx temporal-tls-harness (.+)$/gm)].map(([, command]) => command.replace(/\$\{\{[^}]*\}\}/g, 'K'));
+  expect(commands).toEqual(['matrix --shard K/3 --report-dir reports', 'merge-reports shards/* --junit matrix.xml --html matrix.html']);
 });
 
 describe('refused in one line', () => {
