@@ -175,3 +175,12 @@ test('the CLI runs a file of scenarios on real servers, and refuses a malformed 
   expect(refused.stdout).toBe('');
   expect(refused.stderr).toMatch(/^error: --scenarios .*malformed\.json: scenario "reported-pkcs1-mtls", field client\.tls\.key: "client-pkcs8" is not one of ca, .*\n$/);
 });
+
+test('a file written in the format of 2026-12-07 keeps loading (fixtures/)', () => {
+  expect(loadInNode(path.join(__dirname, 'fixtures', 'scenarios-2026-12-07.json'))).toEqual([
+    'reported-pkcs1-mtls:ok',
+    'reported-newline-key:API_KEY_STRAY_BYTES',
+    'reported-proxy-cut:ok',
+    'reported-rotation:ok',
+  ]);
+});
