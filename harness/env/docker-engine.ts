@@ -3,8 +3,10 @@
  * otherwise, as root on Debian, installs `docker.io` and starts `dockerd` in the background.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { canInstallDebianPackages, commandExists, installDebianPackages } from './apt';
 import { cacheDir } from './cache';
@@ -14,19 +16,47 @@ import { log } from '../log';
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 const ENGINE_START_TIMEOUT_MS = 60_000;
 
-/** Where the engine is expected: a unix socket path or a tcp host:port. */
-function engineEndpoint(): { socketPath: string } | { host: string; port: number } {
-  const dockerHost = process.env.DOCKER_HOST;
+/** Where the engine is expected: a unix socket path, or a tcp host:port (with the client's TLS files when DOCKER_TLS_VERIFY is set). */
+function engineEndpoint(env: NodeJS.ProcessEnv = process.env): { socketPath: string } | { host: string; port: number; tls?: EngineTls } {
+  const dockerHost = env.DOCKER_HOST;
   if (!dockerHost) return { socketPath: DEFAULT_SOCKET };
   if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
   const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
-  return { host: url.hostname, port: Number(url.port || 2375) };
+  const tls = engineTls(env);
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (tls ? 2376 : 2375)), ...(tls ? { tls } : {}) };
+}
+
+interface EngineTls {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+/**
+ * The client's files for an engine that verifies its clients, as the docker CLI and testcontainers
+ * read them: DOCKER_TLS_VERIFY set (to anything but empty or 0), the files in DOCKER_CERT_PATH
+ * (default ~/.docker) as ca.pem, cert.pem and key.pem.
+ */
+function engineTls(env: NodeJS.ProcessEnv): EngineTls | undefined {
+  const verify = env.DOCKER_TLS_VERIFY;
+  if (!verify || verify === '0') return undefined;
+  const dir = env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
+  const read = (name: string) => {
+    try {
+      return readFileSync(path.join(dir, name));
+    } catch {
+      throw new HarnessError(`DOCKER_TLS_VERIFY is set, and ${path.join(dir, name)} cannot be read: put the engine's CA and your client certificate and key there as ca.pem, cert.pem and key.pem, or set DOCKER_CERT_PATH`);
+    }
+  };
+  return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
 }
 
 /** True when the engine answers `GET /_ping` with OK. */
 export function engineAnswers(timeoutMs = 2000): Promise<boolean> {
+  const endpoint = engineEndpoint();
+  const get = 'tls' in endpoint && endpoint.tls ? (options: https.RequestOptions, callback: (response: http.IncomingMessage) => void) => https.get({ ...options, ...endpoint.tls }, callback) : http.get;
   return new Promise((resolve) => {
-    const request = http.get({ ...engineEndpoint(), path: '/_ping', timeout: timeoutMs }, (response) => {
+    const request = get({ ...endpoint, path: '/_ping', timeout: timeoutMs }, (response) => {
       response.resume();
       resolve(response.statusCode === 200);
     });

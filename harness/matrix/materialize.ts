@@ -3,8 +3,10 @@
  * the address to dial, the PEM bytes (damaged where the scenario says so) and the codec.
  */
 import { readFile } from 'node:fs/promises';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { TLSConfig } from '@temporalio/client';
-import { engineHost } from '../env/engine-host';
+import { engineHost, remoteEngineHost } from '../env/engine-host';
 import { encodeClientPair } from '../pki/encodings';
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import { MANGLINGS } from '../pki/pem-damage';
@@ -115,6 +117,14 @@ function readKey(choice: KeyChoice, pki: HarnessPkiFiles): Promise<string> | str
   }
 }
 
+/** The IP address of the engine's host, as a literal an address can hold: 127.0.0.1 for a local engine. */
+async function engineIp(): Promise<string> {
+  const remote = remoteEngineHost();
+  if (!remote) return '127.0.0.1';
+  const address = isIP(remote) ? remote : (await lookup(remote)).address;
+  return isIP(address) === 6 ? `[${address}]` : address;
+}
+
 async function addressFor(choice: AddressChoice, places: Places): Promise<string> {
   const portOf = (address: string) => address.slice(address.lastIndexOf(':') + 1);
   const port = portOf(places.server);
@@ -122,9 +132,9 @@ async function addressFor(choice: AddressChoice, places: Places): Promise<string
     case 'server':
       return `${engineHost()}:${port}`; // the remote engine's host when DOCKER_HOST names one
     case 'server-ip':
-      return `127.0.0.1:${port}`;
+      return `${await engineIp()}:${port}`;
     case 'no-port':
-      return 'localhost';
+      return engineHost(); // the server on 7233 of the engine's host
     case 'nothing-listening':
       return `localhost:${await unusedPort()}`;
     case 'with-scheme':

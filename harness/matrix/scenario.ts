@@ -49,9 +49,9 @@ export interface ServerSpec {
 export type AddressChoice =
   /** `localhost:<mapped port>` of the scenario's server. */
   | 'server'
-  /** `127.0.0.1:<mapped port>`. */
+  /** `127.0.0.1:<mapped port>` (a remote engine's: its host's IP address). */
   | 'server-ip'
-  /** Just `localhost`: the SDKs' default port 7233 applies. */
+  /** Just `localhost` (a remote engine's: its host): the SDKs' default port 7233 applies. */
   | 'no-port'
   /** A local port nothing listens on. */
   | 'nothing-listening'
