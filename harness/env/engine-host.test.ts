@@ -3,9 +3,12 @@
  * tested is which host the certificates name and the addresses use for a given DOCKER_HOST.
  */
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { mintCertificate } from '../pki/mint';
 import { addressingFor } from '../serve/server-name';
-import { configureTestcontainers, defaultPublishAddresses, engineHost, publishAddressesWith, remoteEngineHost, serverCertificateNames } from './engine-host';
+import { adoptTestcontainersProperties, configureTestcontainers, defaultPublishAddresses, engineHost, publishAddressesWith, remoteEngineHost, serverCertificateNames } from './engine-host';
 
 test.each([
   [{}, undefined],
@@ -64,4 +67,19 @@ test('printed addresses dial the remote host, verifying another name only when t
     serverName: 'temporal.internal',
   });
   expect(addressingFor(await cert(['localhost']), undefined)).toEqual({ host: 'localhost' });
+});
+
+test('~/.testcontainers.properties stands for the variables when DOCKER_HOST is unset, and the variables win', () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'tc-home-'));
+  try {
+    writeFileSync(path.join(home, '.testcontainers.properties'), '# engine\ndocker.host=tcp://10.213.7.2:2376\ndocker.tls.verify=1\ndocker.cert.path = /certs\nryuk.disabled=true\n');
+    const fromFile: NodeJS.ProcessEnv = { HOME: home };
+    configureTestcontainers(fromFile);
+    expect(fromFile).toMatchObject({ DOCKER_HOST: 'tcp://10.213.7.2:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs', TESTCONTAINERS_HOST_OVERRIDE: '10.213.7.2' });
+    const variables: NodeJS.ProcessEnv = { HOME: home, DOCKER_HOST: 'unix:///var/run/docker.sock' };
+    adoptTestcontainersProperties(variables);
+    expect(variables).toEqual({ HOME: home, DOCKER_HOST: 'unix:///var/run/docker.sock' });
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

@@ -5,7 +5,9 @@
  * same host from TESTCONTAINERS_HOST_OVERRIDE, which is set here (before it is first loaded)
  * because its own way of finding the host runs a helper image, and no image can be pulled.
  */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import path from 'node:path';
 import os from 'node:os';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
@@ -73,6 +75,30 @@ export function serverCertificateNames(env: NodeJS.ProcessEnv = process.env): { 
  * cleanup they did is done by the harness (labels.ts).
  */
 export function configureTestcontainers(env: NodeJS.ProcessEnv = process.env): void {
+  adoptTestcontainersProperties(env);
   env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   env.TESTCONTAINERS_HOST_OVERRIDE ??= remoteEngineHost(env) ?? '127.0.0.1';
+}
+
+/** The engine settings of ~/.testcontainers.properties, and the variables they stand for. */
+const PROPERTY_VARIABLES = { 'docker.host': 'DOCKER_HOST', 'docker.tls.verify': 'DOCKER_TLS_VERIFY', 'docker.cert.path': 'DOCKER_CERT_PATH' } as const;
+
+/**
+ * Without DOCKER_HOST, the engine testcontainers finds in ~/.testcontainers.properties is the one
+ * the harness checks, names in certificates and publishes on: its settings become the variables
+ * (the variables win, as they do for testcontainers).
+ */
+export function adoptTestcontainersProperties(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.DOCKER_HOST) return;
+  let text: string;
+  try {
+    text = readFileSync(path.join(env.HOME || os.homedir(), '.testcontainers.properties'), 'utf8');
+  } catch {
+    return;
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*([\w.]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    const variable = match && PROPERTY_VARIABLES[match[1] as keyof typeof PROPERTY_VARIABLES];
+    if (variable) env[variable] ??= match[2];
+  }
 }
