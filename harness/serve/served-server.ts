@@ -75,8 +75,9 @@ export async function startServedServer(plan: ServedServerPlan): Promise<ServedS
     if (plan.publishedOn) container.withPublishedOn(...plan.publishedOn);
     return container.start();
   };
-  // A port the user named is kept; 7233 by default is only a preference.
-  const server = await (plan.hostPortPreferred ? startPreferringPort(plan.hostPort, startOn) : startOn(plan.hostPort));
+  // A port the user named is kept; 7233 by default, or a random one, may move.
+  const movable = plan.hostPort === undefined || plan.hostPortPreferred;
+  const server = await (movable ? startPreferringPort(plan.hostPort, startOn) : startOn(plan.hostPort));
   const serverMs = Date.now() - serverBegin;
   const addressing: ClientAddressing = certificates.frontendCertificate
     ? addressingFor(certificates.frontendCertificate)

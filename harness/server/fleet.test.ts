@@ -1,7 +1,7 @@
 /** Host ports picked for a server that binds them explicitly (survivesRestart). */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { freePorts, freePortsBelowEphemeralRange, portIsFree, portTaken } from './fleet';
+import { freePorts, freePortsBelowEphemeralRange, portIsFree, portTaken, startPreferringPort } from './fleet';
 
 test('freePorts: distinct ports, each free to bind once released', async () => {
   const ports = await freePorts(3);
@@ -36,4 +36,17 @@ test("portTaken: Docker's two wordings of a host port in use, and nothing else",
   expect(portTaken(new Error('driver failed programming external connectivity on endpoint x: Bind for 0.0.0.0:7233 failed: port is already allocated'))).toBe(true);
   expect(portTaken(new Error('listen tcp4 0.0.0.0:20123: bind: address already in use'))).toBe(true);
   expect(portTaken(new Error('(HTTP code 409) unexpected - Container 567c is not running'))).toBe(false);
+});
+
+test('startPreferringPort: the preferred port, then random ones while Docker says the port is taken, then the error', async () => {
+  const taken = new Error('Error starting userland proxy: listen tcp4 0.0.0.0:32777: bind: address already in use');
+  const asked: (number | undefined)[] = [];
+  const startedOn = await startPreferringPort(7233, async (port) => {
+    asked.push(port);
+    if (asked.length < 3) throw taken;
+    return port ?? 'random';
+  });
+  expect({ asked, startedOn }).toEqual({ asked: [7233, undefined, undefined], startedOn: 'random' });
+  await expect(startPreferringPort(undefined, async () => Promise.reject(taken))).rejects.toBe(taken);
+  await expect(startPreferringPort(undefined, async () => Promise.reject(new Error('no such image')))).rejects.toThrow('no such image');
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { ServerSpec } from '../matrix/scenario';
 import { slots } from '../matrix/slots';
+import { remoteEngineHost } from '../env/engine-host';
 import type { ServerImage } from '../env/server-image';
 import { InternalPki, KeyPairFiles, ServerEndpoint } from './endpoint';
 import { StartedTemporalServer, TemporalServerContainer } from './temporal-server';
@@ -57,7 +58,7 @@ export async function startFleet(specs: Record<string, ServerSpec>, options: Fle
       const release = await startSlot();
       try {
         const begin = Date.now();
-        const preferred = spec.hostPort && (await portIsFree(spec.hostPort)) ? spec.hostPort : undefined;
+        const preferred = spec.hostPort && (await hostPortIsFree(spec.hostPort)) ? spec.hostPort : undefined;
         const server = await startPreferringPort(preferred, async (port) => (await containerFor(name, spec, options, port)).start());
         started.set(name, server);
         startMs[name] = Date.now() - begin;
@@ -110,18 +111,24 @@ async function containerFor(name: string, spec: ServerSpec, options: FleetOption
   return container;
 }
 
+/** Random host ports tried after the first choice was taken. */
+const RANDOM_PORT_ATTEMPTS = 3;
+
 /**
  * Start on `port`, or on a random port if Docker finds it taken by then: a free port can be
  * taken between the check and the bind (two runs started at once), and it was only a preference.
- * The container whose bind failed is left to the run's removal by label.
+ * A random port is tried again too: Docker picks it from its own record of what it handed out,
+ * per host address, so one that a process or a binding on another address holds fails the start
+ * ("address already in use": a server on 0.0.0.0 beside ones on 127.0.0.1, measured in CI). The
+ * container whose bind failed is left to the run's removal by label.
  */
 export async function startPreferringPort<T>(port: number | undefined, start: (port?: number) => Promise<T>): Promise<T> {
-  if (port === undefined) return start();
-  try {
-    return await start(port);
-  } catch (error) {
-    if (!portTaken(error)) throw error;
-    return start();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await start(attempt === 0 ? port : undefined);
+    } catch (error) {
+      if (!portTaken(error) || attempt >= RANDOM_PORT_ATTEMPTS) throw error;
+    }
   }
 }
 
@@ -177,6 +184,14 @@ function firstEphemeralPort(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the engine's host can publish `port`: checked here for a local engine; a remote one is
+ * left to say so (startPreferringPort), since this machine's ports say nothing of its.
+ */
+export async function hostPortIsFree(port: number): Promise<boolean> {
+  return remoteEngineHost() !== undefined || portIsFree(port);
 }
 
 export function portIsFree(port: number): Promise<boolean> {
