@@ -4,7 +4,7 @@
  */
 import { HarnessError } from '../errors';
 import { FRONTEND_GRPC_PORT } from '../server/config';
-import { hostPortIsFree } from '../server/fleet';
+import { hostPortIsFree } from '../server/host-ports';
 
 /** The port to bind, or `undefined` for a random one (the default 7233 is taken). */
 export async function choosePort(requested: number | undefined): Promise<number | undefined> {

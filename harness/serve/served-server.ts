@@ -10,7 +10,7 @@ import { writeSigningKeys } from '../auth/signing-keys';
 import { engineHost } from '../env/engine-host';
 import { provision } from '../env/provision';
 import { FRONTEND_GRPC_PORT, type ServerMode } from '../server/config';
-import { startPreferringPort } from '../server/fleet';
+import { startPreferringPort } from '../server/host-ports';
 import { StartedTemporalServer, TemporalServerContainer } from '../server/temporal-server';
 import { prepareCertificates, type ServedCertificates } from './certificates';
 import { writeProfile } from './client-files';

@@ -10,7 +10,7 @@ import { StartedTemporalTlsContainer, TemporalTlsContainer } from '../library/co
 import type { HarnessPkiFiles } from '../pki/harness-pki';
 import type { ServerEndpoint } from './endpoint';
 import { applyFault } from './faults';
-import { freePortsBelowEphemeralRange } from './fleet';
+import { freePortsBelowEphemeralRange } from './host-ports';
 
 jest.setTimeout(180_000);
 

@@ -12,7 +12,7 @@ import { faultCertificate, FAULTS, type Fault } from '../matrix/scenario';
 import { clientCaFile, CONTAINER_CERT_DIR, FRONTEND_CERT_FILE, FRONTEND_GRPC_PORT, FRONTEND_KEY_FILE } from './config';
 import { readContainerFile, writeContainerFiles, type ContainerFile } from './container-files';
 import { internalTls, type ServerEndpoint } from './endpoint';
-import { portTaken } from './fleet';
+import { portTaken } from './host-ports';
 import { waitUntilServing } from './health-wait';
 
 export type UndoFault = () => Promise<void>;

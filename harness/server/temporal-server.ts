@@ -18,6 +18,7 @@ import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, 
 import { ServerImage } from '../env/server-image';
 import { ownLabels } from '../env/labels';
 import { defaultPublishAddresses } from '../env/engine-host';
+import { freeDualStackPorts } from './host-ports';
 import {
   AuthorizationConfig,
   clientCaFile,
@@ -199,11 +200,13 @@ export class TemporalServerContainer extends GenericContainer {
   }
 
   override async start(): Promise<StartedTemporalServer> {
-    this.withExposedPorts(
-      this.hostPort ? { container: FRONTEND_GRPC_PORT, host: this.hostPort } : FRONTEND_GRPC_PORT,
-      this.httpHostPort ? { container: FRONTEND_HTTP_PORT, host: this.httpHostPort } : FRONTEND_HTTP_PORT,
-    );
-    this.bindPublishedPorts(this.publishOn ?? defaultPublishAddresses());
+    const addresses = this.publishOn ?? defaultPublishAddresses();
+    // On two addresses (127.0.0.1 and ::1), Docker picks a random port for each: measured here,
+    // 33076 on IPv4 and 33066 on IPv6 for one container, so "localhost:port" resolved to ::1 first
+    // (most laptops) reached another container or nothing. One port, free on both, for each.
+    const [grpcPort, httpPort] = addresses.length > 1 ? await freeDualStackPorts(2) : [];
+    const published = (container: number, host: number | undefined) => (host ? { container, host } : container);
+    this.withExposedPorts(published(FRONTEND_GRPC_PORT, this.hostPort ?? grpcPort), published(FRONTEND_HTTP_PORT, this.httpHostPort ?? httpPort)).bindPublishedPorts(addresses);
     this.prepareFiles();
     const services = servicesOf(this.options, this.authorization !== undefined).flatMap((service) => ['--service', service]);
     const allowNoAuth = this.authorization ? [] : ['--allow-no-auth'];
@@ -241,12 +244,13 @@ export class TemporalServerContainer extends GenericContainer {
   }
 
   /** Each published port on each of `addresses` (testcontainers publishes on every interface); none given: every interface. */
-  private bindPublishedPorts(addresses: string[]): void {
-    if (addresses.length === 0) return;
+  private bindPublishedPorts(addresses: string[]): this {
+    if (addresses.length === 0) return this;
     const bindings = this.hostConfig.PortBindings ?? {};
     for (const [port, published] of Object.entries(bindings)) {
       bindings[port] = addresses.flatMap((address) => (published as { HostPort: string }[]).map((binding) => ({ ...binding, HostIp: address })));
     }
+    return this;
   }
 
   /** Render the config and queue it, with the certificates it names, for copying in before start. */

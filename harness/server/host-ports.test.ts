@@ -1,7 +1,7 @@
-/** Host ports picked for a server that binds them explicitly (survivesRestart). */
+/** Host ports: which are free, and how a start moves on when Docker says one is taken. */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { freePorts, freePortsBelowEphemeralRange, portIsFree, portTaken, startPreferringPort } from './fleet';
+import { freeDualStackPorts, freePorts, freePortsBelowEphemeralRange, portIsFree, portTaken, startPreferringPort } from './host-ports';
 
 test('freePorts: distinct ports, each free to bind once released', async () => {
   const ports = await freePorts(3);
@@ -49,4 +49,10 @@ test('startPreferringPort: the preferred port, then random ones while Docker say
   expect({ asked, startedOn }).toEqual({ asked: [7233, undefined, undefined], startedOn: 'random' });
   await expect(startPreferringPort(undefined, async () => Promise.reject(taken))).rejects.toBe(taken);
   await expect(startPreferringPort(undefined, async () => Promise.reject(new Error('no such image')))).rejects.toThrow('no such image');
+});
+
+test('freeDualStackPorts: distinct ports free on IPv4 and on IPv6 (one port for 127.0.0.1 and ::1)', async () => {
+  const ports = await freeDualStackPorts(2);
+  expect(new Set(ports).size).toBe(2);
+  for (const port of ports) expect(await portIsFree(port)).toBe(true);
 });
