@@ -1,6 +1,7 @@
 /** What `matrix` does when it runs: the library's matrix, then the table and the report files. */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { HarnessError } from '../errors';
 import { runMatrixReport, selectScenarios } from '../library/matrix';
 import { renderHtml } from '../matrix/report/html';
 import { renderJUnit } from '../matrix/report/junit';
@@ -49,7 +50,7 @@ export async function matrixAction(options: MatrixCommandOptions): Promise<void>
     return;
   }
   const shardReport = options.reportDir && path.join(options.reportDir, options.shard ? `report-${options.shard.index}-of-${options.shard.total}.json` : 'report.json');
-  if (options.reportDir) await mkdir(options.reportDir, { recursive: true });
+  if (options.reportDir) await makeReportDir(options.reportDir);
   for (const file of [options.json, options.junit, options.html, shardReport]) if (file) checkWritable(file);
   installQuietRuntime();
   const progress = process.stderr.isTTY;
@@ -88,4 +89,12 @@ function userCertificates(options: MatrixCommandOptions): UserCertificates | und
   const { serverCert, serverKey, ca, clientCa, clientCert, clientKey, serverName } = options;
   if (![serverCert, serverKey, ca, clientCa, clientCert, clientKey].some(Boolean)) return undefined;
   return { serverCert, serverKey, ca, clientCa, clientCert, clientKey, serverName } as UserCertificates;
+}
+
+async function makeReportDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new HarnessError(`--report-dir ${path.resolve(dir)} cannot be made a folder (${(error as NodeJS.ErrnoException).code ?? error}): give a folder path`);
+  }
 }

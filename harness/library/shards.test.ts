@@ -120,6 +120,13 @@ describe('refused in one line', () => {
     return file;
   };
 
+  test('a --report-dir that cannot be a folder, before anything starts', () => {
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, '');
+    const run = cli(['matrix', '--family', 'baseline', '--shard', '1/2', '--report-dir', file]);
+    expect({ status: run.status, stderr: run.stderr.trim().split('\n') }).toEqual({ status: 1, stderr: [`error: --report-dir ${file} cannot be made a folder (EEXIST): give a folder path`] });
+  });
+
   test('a missing shard', () => {
     expect(() => mergeShardReports(readShardReports(shardFiles.slice(0, 2)))).toThrow(/^shard 3 of 3 is missing: its job's report-3-of-3\.json was not given$/);
   });
