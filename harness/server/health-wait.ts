@@ -11,6 +11,7 @@ import { BoundPorts, WaitStrategy } from 'testcontainers';
 import { FRONTEND_GRPC_PORT } from './config';
 import { ServerUnhealthyError, type ServerHealth } from './health';
 import { listenersOf, onlyLoopback } from './listeners';
+import { remoteEngineHost } from '../env/engine-host';
 
 const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
 const SERVING = 1;
@@ -47,15 +48,17 @@ export class GrpcHealthWaitStrategy implements WaitStrategy {
 
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
     const address = `${this.host}:${boundPorts.getBinding(FRONTEND_GRPC_PORT)}`;
+    // A remote engine's process ids are not this host's: /proc here says nothing of its containers.
+    const engineOnThisHost = remoteEngineHost() === undefined;
     try {
       await waitUntilServing(address, this.tls, this.startupTimeoutMs, async () => {
         const state = (await container.inspect()).State;
         if (!state.Running) return `the server exited with code ${state.ExitCode}: ${this.recentLog().slice(-1)[0] ?? ''}`;
-        await refuseLoopbackOnly(state.Pid);
+        if (engineOnThisHost) await refuseLoopbackOnly(state.Pid);
         return undefined;
       });
     } catch (error) {
-      if (!(error instanceof ServerUnhealthyError)) throw await withInside(error, container);
+      if (!(error instanceof ServerUnhealthyError)) throw engineOnThisHost ? await withInside(error, container) : error;
       if (!this.keepUnhealthy) throw error;
       this.found = error.health;
     }
