@@ -14,6 +14,7 @@
  * harness, or the server's own system worker, out.
  */
 import { Readable } from 'node:stream';
+import type { Connection } from '@temporalio/client';
 import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, StartedTestContainer } from 'testcontainers';
 import { ServerImage } from '../env/server-image';
 import { ownLabels } from '../env/labels';
@@ -45,7 +46,7 @@ import { connectInternal, EndpointAuthorization, InternalPki, internalTls, KeyPa
 import { NamespaceRefusedError, registerNamespaces } from './namespaces';
 import { signingKeyFiles } from '../auth/signing-keys';
 import { ServerUnhealthyError, type ServerHealth } from './health';
-import { type ServerUnderCheck, startFailed, systemWorkerHealth } from './system-worker-health';
+import { startFailed, systemWorkerHealth } from './system-worker-health';
 
 const SERVER_LOG_LINES_KEPT = 400;
 const EXIT_POLL_MS = 200;
@@ -219,27 +220,36 @@ export class TemporalServerContainer extends GenericContainer {
       started = await super.start();
       const container = started;
       if (readiness.found) return new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization, readiness.found);
-      const endpoint = new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization).endpoint();
-      const connection = await connectInternal(endpoint);
-      const server: ServerUnderCheck = { connection, recentLog: () => this.logLines, exited: () => hasExited(container) };
-      const exit = watchExit(server);
-      let health: ServerHealth | undefined;
-      try {
-        // A server that exits while it serves cannot register them either (they are retried while
-        // it is unavailable); its log says why it exited.
-        health = await Promise.race([
-          registerNamespaces(connection, this.namespaces).then(() => (this.options.workerService === false ? undefined : systemWorkerHealth(server))),
-          exit.exited.then(() => startFailed(this.logLines)),
-        ]);
-      } finally {
-        exit.stop();
-        await connection.close();
-      }
+      const health = await this.healthOnceServing(container);
       if (health && !this.unhealthyKept) throw new ServerUnhealthyError(health);
       return new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization, health);
     } catch (error) {
       await started?.stop().catch(() => undefined);
       throw withServerLog(error, this.mode, this.logLines);
+    }
+  }
+
+  /**
+   * Namespaces registered, then the server's own worker watched. A server that exits meanwhile
+   * (its connection refused, its namespaces retried while it is unavailable) is named by its log:
+   * under two matrix runs at once, one exited before the harness had even connected.
+   */
+  private async healthOnceServing(container: StartedTestContainer): Promise<ServerHealth | undefined> {
+    const endpoint = new StartedTemporalServer(container, this.name, this.mode, this.internal!, this.logLines, this.authorization).endpoint();
+    const exited = () => hasExited(container);
+    const exit = watchExit(exited);
+    let connection: Connection | undefined;
+    const served = (async () => {
+      connection = await connectInternal(endpoint);
+      await registerNamespaces(connection, this.namespaces);
+      return this.options.workerService === false ? undefined : systemWorkerHealth({ connection, recentLog: () => this.logLines, exited });
+    })();
+    served.catch(() => undefined); // once the exit has answered, how the rest ends does not matter
+    try {
+      return await Promise.race([served, exit.exited.then(() => startFailed(this.logLines))]);
+    } finally {
+      exit.stop();
+      await (connection as Connection | undefined)?.close();
     }
   }
 
@@ -341,11 +351,11 @@ export class StartedTemporalServer extends AbstractStartedContainer {
 }
 
 /** Resolves `exited` once the server's process is gone, until stopped. */
-function watchExit(server: ServerUnderCheck): { exited: Promise<void>; stop: () => void } {
+function watchExit(hasGone: () => Promise<boolean>): { exited: Promise<void>; stop: () => void } {
   let watching = true;
   const exited = (async () => {
     while (watching) {
-      if (await server.exited()) return;
+      if (await hasGone()) return;
       await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_MS));
     }
     await new Promise(() => undefined); // stopped: never settles
