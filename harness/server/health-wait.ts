@@ -10,6 +10,7 @@ import type Dockerode from 'dockerode';
 import { BoundPorts, WaitStrategy } from 'testcontainers';
 import { FRONTEND_GRPC_PORT } from './config';
 import { ServerUnhealthyError, type ServerHealth } from './health';
+import { startFailed } from './system-worker-health';
 import { listenersOf, onlyLoopback } from './listeners';
 import { remoteEngineHost } from '../env/engine-host';
 
@@ -53,7 +54,8 @@ export class GrpcHealthWaitStrategy implements WaitStrategy {
     try {
       await waitUntilServing(address, this.tls, this.startupTimeoutMs, async () => {
         const state = (await container.inspect()).State;
-        if (!state.Running) return `the server exited with code ${state.ExitCode}: ${this.recentLog().slice(-1)[0] ?? ''}`;
+        // A server that exits before it serves is named by its last FATAL line, as one that exits after.
+        if (!state.Running) throw new ServerUnhealthyError(startFailed(this.recentLog()));
         if (engineOnThisHost) await refuseLoopbackOnly(state.Pid);
         return undefined;
       });
